@@ -1,0 +1,49 @@
+//! # sanad-protocol
+//!
+//! The Sanad wire protocol as pure functions and types: no sockets, no disk,
+//! no clock, no runtime. The relay and the client both drive it.
+//!
+//! - [`frame`]: the frame header, protocol version and ALPN; size checks
+//!   happen here before any body is read.
+//! - [`request`] and [`response`]: every message, its strict codec, and the
+//!   owner-signing scheme (domain-separated Ed25519, `verify_strict`).
+//! - [`ids`]: random identifiers and capabilities; none prints its bytes.
+//! - [`address`]: the one-line relay address with its SPKI pin.
+//! - [`limits`]: every bound, in one place.
+//! - [`error`]: decode errors and numbered wire error codes.
+//!
+//! The byte layout is specified in `docs/protocol.md`; test vectors live in
+//! `protocol/tests/vectors/`.
+
+#![forbid(unsafe_code)]
+
+pub mod address;
+mod codec;
+pub mod error;
+pub mod frame;
+pub mod ids;
+pub mod limits;
+pub mod request;
+pub mod response;
+
+pub use address::{RelayAddress, SpkiPin};
+pub use error::{DecodeError, ErrorCode};
+pub use frame::{Direction, FrameHeader, ALPN, PROTOCOL_VERSION};
+pub use ids::{BlobId, DepositKey, Nonce, OwnerKey, ReceiveId, SegmentHash, SendId, UploadToken};
+pub use request::Request;
+pub use response::Response;
+
+/// Number of segments in a blob of `size` bytes.
+pub fn segment_count(size: u64) -> u32 {
+    size.div_ceil(limits::SEGMENT_SIZE as u64) as u32
+}
+
+/// The exact length segment `index` must have in a blob of `size` bytes, or
+/// `None` when the index is past the end.
+pub fn segment_len(size: u64, index: u32) -> Option<usize> {
+    let start = u64::from(index) * limits::SEGMENT_SIZE as u64;
+    if start >= size {
+        return None;
+    }
+    Some((size - start).min(limits::SEGMENT_SIZE as u64) as usize)
+}

@@ -1,0 +1,317 @@
+//! Responses, relay to client. Exactly one per request stream.
+
+use crate::codec::{Reader, Writer};
+use crate::error::{DecodeError, ErrorCode};
+use crate::frame::{kind, split_frame, Direction, FrameHeader};
+use crate::ids::{BlobId, ReceiveId, SegmentHash, SendId, UploadToken};
+use crate::limits::{
+    FRAME_HEADER_LEN, MAX_BLOB_LEN, MAX_FRAME_BODY, MAX_LIST_ITEMS, MAX_MESSAGE_LEN, MAX_SEGMENTS,
+    SEGMENT_SIZE,
+};
+
+/// One entry of a message listing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct MessageHeader {
+    /// The relay's sequence number within the mailbox (starts at 1, never reused).
+    pub seq: u64,
+    /// When the relay stored it, in whole hours since the Unix epoch (coarse on purpose).
+    pub stored_hour: u32,
+    /// Body length in bytes.
+    pub len: u32,
+}
+
+/// One fetched message.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredMessage {
+    /// The relay's sequence number within the mailbox.
+    pub seq: u64,
+    /// When the relay stored it, in whole hours since the Unix epoch.
+    pub stored_hour: u32,
+    /// The ciphertext as deposited.
+    pub body: Vec<u8>,
+}
+
+impl StoredMessage {
+    /// Bytes this entry takes in a `Messages` body.
+    pub fn encoded_len(&self) -> usize {
+        8 + 4 + 4 + self.body.len()
+    }
+}
+
+/// Every response.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Response {
+    /// Answer to `Ping`: the relay's Unix time in seconds.
+    Pong {
+        /// Relay clock, seconds.
+        relay_time: u64,
+    },
+    /// The new mailbox's capabilities.
+    MailboxCreated {
+        /// Read capability (with the owner's signature).
+        receive_id: ReceiveId,
+        /// Deposit capability, to share with senders.
+        send_id: SendId,
+    },
+    /// The message is durably stored under this sequence number.
+    Deposited {
+        /// Sequence number within the mailbox.
+        seq: u64,
+    },
+    /// Message headers, in sequence order.
+    MessageList {
+        /// Entries (≤ [`MAX_LIST_ITEMS`]).
+        items: Vec<MessageHeader>,
+        /// More entries follow the last one.
+        more: bool,
+    },
+    /// Message bodies, in sequence order.
+    Messages {
+        /// Entries; their total size keeps the frame under [`MAX_FRAME_BODY`].
+        items: Vec<StoredMessage>,
+        /// More messages follow the last one.
+        more: bool,
+    },
+    /// The acknowledged messages are durably deleted.
+    Acked {
+        /// How many of the listed sequence numbers existed and were removed.
+        removed: u16,
+    },
+    /// The new blob's capabilities.
+    BlobCreated {
+        /// Read capability and identifier.
+        blob_id: BlobId,
+        /// Upload capability (secret).
+        token: UploadToken,
+    },
+    /// The segment is durably stored.
+    SegmentStored {
+        /// Its index.
+        index: u32,
+        /// Whether every segment is now present (the blob is sealed).
+        sealed: bool,
+    },
+    /// Which segments are missing.
+    BlobStatus {
+        /// Total blob size.
+        size: u64,
+        /// Missing segment indexes, ascending (≤ [`MAX_SEGMENTS`]).
+        missing: Vec<u32>,
+        /// Whether the blob is complete.
+        sealed: bool,
+    },
+    /// One segment of a sealed blob.
+    Segment {
+        /// Its index.
+        index: u32,
+        /// SHA-256 of `data`, as uploaded.
+        hash: SegmentHash,
+        /// The bytes.
+        data: Vec<u8>,
+    },
+    /// The request failed; nothing was stored.
+    Error {
+        /// What went wrong.
+        code: ErrorCode,
+        /// Code-specific detail: the relay time for `StaleTimestamp`, the limit
+        /// for quota and size errors, zero otherwise.
+        value: u64,
+    },
+}
+
+impl Response {
+    /// An error response with no detail value.
+    pub fn error(code: ErrorCode) -> Response {
+        Response::Error { code, value: 0 }
+    }
+
+    /// The frame kind of this response.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Response::Pong { .. } => kind::PONG,
+            Response::MailboxCreated { .. } => kind::MAILBOX_CREATED,
+            Response::Deposited { .. } => kind::DEPOSITED,
+            Response::MessageList { .. } => kind::MESSAGE_LIST,
+            Response::Messages { .. } => kind::MESSAGES,
+            Response::Acked { .. } => kind::ACKED,
+            Response::BlobCreated { .. } => kind::BLOB_CREATED,
+            Response::SegmentStored { .. } => kind::SEGMENT_STORED,
+            Response::BlobStatus { .. } => kind::BLOB_STATE,
+            Response::Segment { .. } => kind::SEGMENT,
+            Response::Error { .. } => kind::ERROR,
+        }
+    }
+
+    /// Encode as a complete frame.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::with_capacity(64);
+        match self {
+            Response::Pong { relay_time } => w.u64(*relay_time),
+            Response::MailboxCreated {
+                receive_id,
+                send_id,
+            } => {
+                w.put(&receive_id.0);
+                w.put(&send_id.0);
+            }
+            Response::Deposited { seq } => w.u64(*seq),
+            Response::MessageList { items, more } => {
+                w.count(items.len());
+                for h in items {
+                    w.u64(h.seq);
+                    w.u32(h.stored_hour);
+                    w.u32(h.len);
+                }
+                w.bool(*more);
+            }
+            Response::Messages { items, more } => {
+                w = Writer::with_capacity(
+                    3 + items.iter().map(StoredMessage::encoded_len).sum::<usize>(),
+                );
+                w.count(items.len());
+                for m in items {
+                    w.u64(m.seq);
+                    w.u32(m.stored_hour);
+                    w.bytes(&m.body);
+                }
+                w.bool(*more);
+            }
+            Response::Acked { removed } => w.u16(*removed),
+            Response::BlobCreated { blob_id, token } => {
+                w.put(&blob_id.0);
+                w.put(&token.0);
+            }
+            Response::SegmentStored { index, sealed } => {
+                w.u32(*index);
+                w.bool(*sealed);
+            }
+            Response::BlobStatus {
+                size,
+                missing,
+                sealed,
+            } => {
+                w.u64(*size);
+                w.bool(*sealed);
+                w.count(missing.len());
+                for i in missing {
+                    w.u32(*i);
+                }
+            }
+            Response::Segment { index, hash, data } => {
+                w = Writer::with_capacity(44 + data.len());
+                w.u32(*index);
+                w.put(&hash.0);
+                w.bytes(data);
+            }
+            Response::Error { code, value } => {
+                w.u16(code.to_u16());
+                w.u64(*value);
+            }
+        }
+        let mut out = Vec::with_capacity(FRAME_HEADER_LEN + w.buf.len());
+        out.extend_from_slice(&FrameHeader::encode(self.kind(), w.buf.len()));
+        out.extend_from_slice(&w.buf);
+        out
+    }
+
+    /// Decode one complete frame holding exactly one response.
+    pub fn decode(frame: &[u8]) -> Result<Response, DecodeError> {
+        let (header, body) = split_frame(frame, Direction::Response)?;
+        Response::decode_body(header.kind, body)
+    }
+
+    /// Decode a response body of the given (already validated) kind.
+    pub fn decode_body(k: u8, body: &[u8]) -> Result<Response, DecodeError> {
+        let mut r = Reader::new(body);
+        let resp = match k {
+            kind::PONG => Response::Pong {
+                relay_time: r.u64()?,
+            },
+            kind::MAILBOX_CREATED => Response::MailboxCreated {
+                receive_id: ReceiveId(r.array()?),
+                send_id: SendId(r.array()?),
+            },
+            kind::DEPOSITED => Response::Deposited { seq: r.u64()? },
+            kind::MESSAGE_LIST => {
+                let n = r.count("message list", MAX_LIST_ITEMS, 16)?;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    items.push(MessageHeader {
+                        seq: r.u64()?,
+                        stored_hour: r.u32()?,
+                        len: r.u32()?,
+                    });
+                }
+                Response::MessageList {
+                    items,
+                    more: r.bool("more")?,
+                }
+            }
+            kind::MESSAGES => {
+                let n = r.count("messages", MAX_LIST_ITEMS, 16)?;
+                let mut items = Vec::with_capacity(n);
+                let mut total = 0usize;
+                for _ in 0..n {
+                    let seq = r.u64()?;
+                    let stored_hour = r.u32()?;
+                    let body = r.bytes("message body", MAX_MESSAGE_LEN)?;
+                    total += body.len();
+                    if total > MAX_FRAME_BODY {
+                        return Err(DecodeError::InvalidValue("messages"));
+                    }
+                    items.push(StoredMessage {
+                        seq,
+                        stored_hour,
+                        body,
+                    });
+                }
+                Response::Messages {
+                    items,
+                    more: r.bool("more")?,
+                }
+            }
+            kind::ACKED => Response::Acked { removed: r.u16()? },
+            kind::BLOB_CREATED => Response::BlobCreated {
+                blob_id: BlobId(r.array()?),
+                token: UploadToken(r.array()?),
+            },
+            kind::SEGMENT_STORED => Response::SegmentStored {
+                index: r.u32()?,
+                sealed: r.bool("sealed")?,
+            },
+            kind::BLOB_STATE => {
+                let size = r.u64()?;
+                if size == 0 || size > MAX_BLOB_LEN {
+                    return Err(DecodeError::InvalidValue("blob size"));
+                }
+                let sealed = r.bool("sealed")?;
+                let n = r.count("missing segments", MAX_SEGMENTS as usize, 4)?;
+                let mut missing = Vec::with_capacity(n);
+                for _ in 0..n {
+                    missing.push(r.u32()?);
+                }
+                Response::BlobStatus {
+                    size,
+                    missing,
+                    sealed,
+                }
+            }
+            kind::SEGMENT => Response::Segment {
+                index: r.u32()?,
+                hash: SegmentHash(r.array()?),
+                data: r.bytes("segment", SEGMENT_SIZE)?,
+            },
+            kind::ERROR => {
+                let code =
+                    ErrorCode::from_u16(r.u16()?).ok_or(DecodeError::InvalidValue("error code"))?;
+                Response::Error {
+                    code,
+                    value: r.u64()?,
+                }
+            }
+            other => return Err(DecodeError::UnknownKind(other)),
+        };
+        r.finish()?;
+        Ok(resp)
+    }
+}
