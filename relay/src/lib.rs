@@ -4,5 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod durability;
 pub mod limits;
 pub mod service;
+pub mod store;
