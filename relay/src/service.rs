@@ -257,3 +257,106 @@ impl Service {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::SigningKey;
+    use sanad_protocol::request::{unsigned_auth, CreateMailbox, Fetch};
+    use sanad_protocol::{Nonce, OwnerKey, ReceiveId};
+
+    async fn service() -> (tempfile::TempDir, Service) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Service::open(dir.path(), Quotas::default()).expect("open");
+        (dir, s)
+    }
+
+    fn create(key: &SigningKey, ts: u64, nonce: u8) -> Request {
+        Request::CreateMailbox(CreateMailbox {
+            owner_key: OwnerKey(key.verifying_key().to_bytes()),
+            auth: unsigned_auth(),
+        })
+        .sign(key, ts, Nonce([nonce; 16]))
+    }
+
+    fn fetch(key: &SigningKey, rid: ReceiveId, ts: u64, nonce: u8) -> Request {
+        Request::Fetch(Fetch {
+            receive_id: rid,
+            after_seq: 0,
+            limit: 10,
+            auth: unsigned_auth(),
+        })
+        .sign(key, ts, Nonce([nonce; 16]))
+    }
+
+    fn err(r: Response) -> (ErrorCode, u64) {
+        match r {
+            Response::Error { code, value } => (code, value),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn owner_requests_need_a_valid_fresh_unreplayed_signature() {
+        let (_d, s) = service().await;
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let now = now_secs();
+        let Response::MailboxCreated { receive_id, .. } = s.handle(create(&key, now, 1)).await
+        else {
+            panic!("mailbox not created");
+        };
+        // The same signed request again is a replay.
+        assert_eq!(
+            err(s.handle(create(&key, now, 1)).await).0,
+            ErrorCode::Replay
+        );
+        assert!(matches!(
+            s.handle(fetch(&key, receive_id, now, 2)).await,
+            Response::Messages { .. }
+        ));
+        assert_eq!(
+            err(s.handle(fetch(&key, receive_id, now, 2)).await).0,
+            ErrorCode::Replay
+        );
+        // A stale timestamp tells the client the relay's time.
+        let (code, relay_time) = err(s.handle(fetch(&key, receive_id, now - 3600, 3)).await);
+        assert_eq!(code, ErrorCode::StaleTimestamp);
+        assert!(relay_time >= now);
+        // Another key cannot read this mailbox.
+        let other = SigningKey::from_bytes(&[8; 32]);
+        assert_eq!(
+            err(s.handle(fetch(&other, receive_id, now, 4)).await).0,
+            ErrorCode::BadSignature
+        );
+        // A tampered field breaks the signature.
+        let Request::Fetch(mut f) = fetch(&key, receive_id, now, 5) else {
+            unreachable!()
+        };
+        f.after_seq = 1;
+        assert_eq!(
+            err(s.handle(Request::Fetch(f)).await).0,
+            ErrorCode::BadSignature
+        );
+        assert_eq!(
+            err(s.handle(fetch(&key, ReceiveId([0; 16]), now, 6)).await).0,
+            ErrorCode::UnknownMailbox
+        );
+    }
+
+    #[tokio::test]
+    async fn oversized_messages_are_refused_with_the_limit() {
+        let (_d, s) = service().await;
+        let req = Request::Deposit(sanad_protocol::request::Deposit {
+            send_id: sanad_protocol::SendId([0; 16]),
+            key: sanad_protocol::DepositKey([0; 16]),
+            body: vec![0; Quotas::default().max_message_len + 1],
+        });
+        assert_eq!(
+            err(s.handle(req).await),
+            (
+                ErrorCode::MessageTooLarge,
+                Quotas::default().max_message_len as u64
+            )
+        );
+    }
+}
