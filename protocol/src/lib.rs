@@ -9,6 +9,7 @@
 //!   owner-signing scheme (domain-separated Ed25519, `verify_strict`).
 //! - [`ids`]: random identifiers and capabilities; none prints its bytes.
 //! - [`address`]: the one-line relay address with its SPKI pin.
+//! - [`envelope`]: sealed, padded encryption of a message to a mailbox key.
 //! - [`limits`]: every bound, in one place.
 //! - [`error`]: decode errors and numbered wire error codes.
 //!
@@ -19,6 +20,7 @@
 
 pub mod address;
 mod codec;
+pub mod envelope;
 pub mod error;
 pub mod frame;
 pub mod ids;
