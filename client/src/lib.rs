@@ -1,1 +1,36 @@
-//! placeholder
+//! # sanad-client
+//!
+//! The client library: a pinned connection to a Sanad relay, mailbox
+//! operations and resumable blob transfers. It knows nothing of terminals
+//! (a CLI and a desktop app sit on top of it); progress is reported through
+//! the [`Progress`] trait, failures through [`ClientError`].
+//!
+//! - [`transport`]: the connection. QUIC first, TLS over TCP as the
+//!   fallback (happy eyeballs), the relay authenticated by the SPKI pin in
+//!   its address and nothing else; reconnection and request exchange. Owns
+//!   every socket and timer.
+//! - [`mailbox`]: create, deposit, list, fetch, acknowledge; owner-signed
+//!   requests with the relay clock offset.
+//! - [`blob`]: resumable, streaming uploads and verified downloads in fixed
+//!   segments, memory bounded by the segments in flight.
+//! - [`limits`]: every timeout and bound the client uses.
+//! - [`error`]: [`ClientError`], one variant per failure a caller may treat
+//!   differently; no message carries secrets or contents.
+//!
+//! The byte formats and cryptographic checks are in `sanad-protocol`; this
+//! crate drives them over the network.
+
+#![forbid(unsafe_code)]
+
+pub mod blob;
+mod clock;
+pub mod error;
+pub mod limits;
+pub mod mailbox;
+pub mod transport;
+
+pub use blob::{BlobState, BlobUpload, NoProgress, Progress, SealedBlob, UploadOutcome};
+pub use error::ClientError;
+pub use mailbox::{MailboxOwner, MessageList, Messages};
+pub use sanad_protocol::response::{MessageHeader, StoredMessage};
+pub use transport::{Client, Congestion, ConnectOptions, TransportKind, TransportMode};

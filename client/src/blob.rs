@@ -1,0 +1,646 @@
+//! Blobs: large ciphertexts moved in fixed segments, resumably, with memory
+//! bounded by the number of segments in flight (never by the blob's size).
+//!
+//! An upload reads each segment from a seekable source just before sending
+//! it; a download verifies each segment (hash and exact length for its
+//! position) and writes it in place. A [`SealedBlob`] exists only once the
+//! relay has said the blob is complete.
+//!
+//! The segment hash is the relay's claim about its own bytes: it catches
+//! storage and transfer corruption, not a malicious relay. End-to-end
+//! integrity comes from the encryption layer above.
+
+use std::future::Future;
+use std::io::SeekFrom;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::task::Poll;
+
+use sanad_protocol::frame::kind;
+use sanad_protocol::limits::{MAX_BLOB_LEN, SEGMENT_SIZE};
+use sanad_protocol::request::{BlobCreate, BlobGet, BlobPut, BlobStatus};
+use sanad_protocol::{
+    segment_count, segment_len, BlobId, DecodeError, Request, Response, SegmentHash, UploadToken,
+};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::Mutex;
+
+use crate::error::ClientError;
+use crate::limits::UPLOAD_ROUNDS;
+use crate::transport::{retry, unexpected, Client, RetryPolicy};
+
+/// Told how far a transfer has come. Called from the transferring task, so
+/// it must return quickly (post to a channel, update an atomic).
+pub trait Progress: Send + Sync {
+    /// `done_bytes` of `total_bytes` are on the relay (upload) or verified
+    /// and written (download).
+    fn advanced(&self, done_bytes: u64, total_bytes: u64);
+}
+
+/// A [`Progress`] that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn advanced(&self, _done_bytes: u64, _total_bytes: u64) {}
+}
+
+/// A blob being uploaded: its identifier, its size and the secret upload
+/// capability. Keep it (durably) to resume the upload later. The token is
+/// zeroized on drop and never printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobUpload {
+    blob_id: BlobId,
+    token: UploadToken,
+    size: u64,
+}
+
+impl BlobUpload {
+    /// Reassemble from stored parts.
+    pub fn from_parts(blob_id: BlobId, token: UploadToken, size: u64) -> Self {
+        BlobUpload {
+            blob_id,
+            token,
+            size,
+        }
+    }
+
+    /// The blob's identifier (and read capability).
+    pub fn blob_id(&self) -> BlobId {
+        self.blob_id
+    }
+
+    /// The upload capability (secret).
+    pub fn token(&self) -> &UploadToken {
+        &self.token
+    }
+
+    /// The blob's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// What the relay holds of a blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobState {
+    /// Total size in bytes.
+    pub size: u64,
+    /// Indexes of the segments still missing, ascending.
+    pub missing: Vec<u32>,
+    /// Whether every segment is present.
+    pub sealed: bool,
+}
+
+/// A blob the relay has confirmed complete. Only a finished upload makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedBlob {
+    blob_id: BlobId,
+    size: u64,
+}
+
+impl SealedBlob {
+    /// The blob's identifier (and read capability).
+    pub fn blob_id(&self) -> BlobId {
+        self.blob_id
+    }
+
+    /// The blob's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// The result of an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadOutcome {
+    /// The complete blob.
+    pub blob: SealedBlob,
+    /// Segment bytes sent by this call, repeats after failures included (a
+    /// resumed upload sends only what was missing).
+    pub bytes_sent: u64,
+}
+
+fn check_size(size: u64) -> Result<(), ClientError> {
+    if size == 0 || size > MAX_BLOB_LEN {
+        return Err(ClientError::InvalidInput(
+            "blob size outside 1 byte ..= 4 GiB",
+        ));
+    }
+    Ok(())
+}
+
+fn offset_of(index: u32) -> u64 {
+    u64::from(index) * SEGMENT_SIZE as u64
+}
+
+/// Check a downloaded segment: the index asked for, the exact length for
+/// its position, and the data hashing to the hash sent with it.
+fn verify_segment(
+    size: u64,
+    index: u32,
+    got_index: u32,
+    hash: &SegmentHash,
+    data: &[u8],
+) -> Result<(), ClientError> {
+    let corrupt = ClientError::CorruptSegment { index };
+    if got_index != index || segment_len(size, index) != Some(data.len()) {
+        return Err(corrupt);
+    }
+    if !SegmentHash::of(data).ct_eq(hash) {
+        return Err(corrupt);
+    }
+    Ok(())
+}
+
+/// Run the futures concurrently on the current task; the first error
+/// cancels the rest.
+async fn all_ok<F>(futures: Vec<F>) -> Result<(), ClientError>
+where
+    F: Future<Output = Result<(), ClientError>>,
+{
+    let mut slots: Vec<Option<Pin<Box<F>>>> =
+        futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for slot in slots.iter_mut() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(Ok(())) => *slot = None,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(Ok(()))
+        }
+    })
+    .await
+}
+
+/// Segment indexes handed out to workers, each once.
+struct Queue<'a> {
+    items: &'a [u32],
+    next: AtomicUsize,
+}
+
+impl Queue<'_> {
+    fn pop(&self) -> Option<u32> {
+        self.items
+            .get(self.next.fetch_add(1, Ordering::Relaxed))
+            .copied()
+    }
+}
+
+impl Client {
+    fn concurrency(&self) -> usize {
+        self.options().segment_concurrency
+    }
+
+    /// Create a blob of `size` bytes (ciphertext, already padded). Sent once
+    /// (a repeat would reserve a second blob). Store the result before
+    /// uploading so that the upload can resume after a crash.
+    pub async fn create_blob(&self, size: u64) -> Result<BlobUpload, ClientError> {
+        check_size(size)?;
+        let frame = Request::BlobCreate(BlobCreate { size }).encode();
+        match retry(RetryPolicy::ONCE, || {
+            self.exchange(&frame, kind::BLOB_CREATE)
+        })
+        .await?
+        {
+            Response::BlobCreated { blob_id, token } => Ok(BlobUpload {
+                blob_id,
+                token,
+                size,
+            }),
+            other => Err(unexpected(kind::BLOB_CREATE, &other)),
+        }
+    }
+
+    /// Upload one segment; returns whether the blob is now sealed. `data`
+    /// must have exactly the length of segment `index`. Retried after
+    /// transient failures (the relay stores a segment once).
+    pub async fn put_segment(
+        &self,
+        upload: &BlobUpload,
+        index: u32,
+        data: Vec<u8>,
+    ) -> Result<bool, ClientError> {
+        self.put_segment_counted(upload, index, data, &AtomicU64::new(0))
+            .await
+    }
+
+    async fn put_segment_counted(
+        &self,
+        upload: &BlobUpload,
+        index: u32,
+        data: Vec<u8>,
+        sent: &AtomicU64,
+    ) -> Result<bool, ClientError> {
+        if segment_len(upload.size, index) != Some(data.len()) {
+            return Err(ClientError::InvalidInput(
+                "segment length does not match its index",
+            ));
+        }
+        let len = data.len() as u64;
+        let frame = Request::BlobPut(BlobPut {
+            blob_id: upload.blob_id,
+            token: upload.token.clone(),
+            index,
+            hash: SegmentHash::of(&data),
+            data,
+        })
+        .encode();
+        let response = retry(RetryPolicy::REPEATABLE, || {
+            sent.fetch_add(len, Ordering::Relaxed);
+            self.exchange(&frame, kind::BLOB_PUT)
+        })
+        .await?;
+        match response {
+            Response::SegmentStored {
+                index: stored,
+                sealed,
+            } if stored == index => Ok(sealed),
+            other => Err(unexpected(kind::BLOB_PUT, &other)),
+        }
+    }
+
+    /// Which segments of a blob the relay still misses.
+    pub async fn blob_status(&self, blob_id: &BlobId) -> Result<BlobState, ClientError> {
+        let frame = Request::BlobStatus(BlobStatus { blob_id: *blob_id }).encode();
+        match retry(RetryPolicy::REPEATABLE, || {
+            self.exchange(&frame, kind::BLOB_STATUS)
+        })
+        .await?
+        {
+            Response::BlobStatus {
+                size,
+                missing,
+                sealed,
+            } => {
+                let count = segment_count(size);
+                if missing.iter().any(|&i| i >= count) {
+                    return Err(DecodeError::InvalidValue("missing segment index").into());
+                }
+                Ok(BlobState {
+                    size,
+                    missing,
+                    sealed,
+                })
+            }
+            other => Err(unexpected(kind::BLOB_STATUS, &other)),
+        }
+    }
+
+    /// Download and verify one segment of a sealed blob of `size` bytes.
+    /// Fails with [`ClientError::CorruptSegment`] when the data does not
+    /// hash to its hash or has the wrong length for its index.
+    pub async fn get_segment(
+        &self,
+        blob_id: &BlobId,
+        size: u64,
+        index: u32,
+    ) -> Result<Vec<u8>, ClientError> {
+        check_size(size)?;
+        if segment_len(size, index).is_none() {
+            return Err(ClientError::InvalidInput(
+                "segment index past the blob's end",
+            ));
+        }
+        let frame = Request::BlobGet(BlobGet {
+            blob_id: *blob_id,
+            index,
+        })
+        .encode();
+        match retry(RetryPolicy::REPEATABLE, || {
+            self.exchange(&frame, kind::BLOB_GET)
+        })
+        .await?
+        {
+            Response::Segment {
+                index: got,
+                hash,
+                data,
+            } => {
+                verify_segment(size, index, got, &hash, &data)?;
+                Ok(data)
+            }
+            other => Err(unexpected(kind::BLOB_GET, &other)),
+        }
+    }
+
+    /// Upload the file at `path` (its whole length); see [`Client::upload`].
+    pub async fn upload_file(
+        &self,
+        path: &Path,
+        resume: Option<&BlobUpload>,
+        progress: &dyn Progress,
+    ) -> Result<UploadOutcome, ClientError> {
+        let file = tokio::fs::File::open(path)
+            .await
+            .map_err(ClientError::LocalIo)?;
+        let size = file.metadata().await.map_err(ClientError::LocalIo)?.len();
+        self.upload(file, size, resume, progress).await
+    }
+
+    /// Upload the first `size` bytes of `source` as a blob.
+    ///
+    /// With `resume`, the blob already exists (created earlier by
+    /// [`Client::create_blob`] and stored by the caller): the relay is asked
+    /// what it misses and only that is sent. Without, a blob is created
+    /// first; a caller that must survive a crash mid-upload creates it
+    /// itself and always passes it here.
+    ///
+    /// Segments are read one at a time per worker, a few in flight at once
+    /// ([`crate::ConnectOptions::segment_concurrency`]); memory stays at
+    /// about two segments per worker whatever the size. Returns only when
+    /// the relay reports the blob sealed.
+    pub async fn upload<R>(
+        &self,
+        source: R,
+        size: u64,
+        resume: Option<&BlobUpload>,
+        progress: &dyn Progress,
+    ) -> Result<UploadOutcome, ClientError>
+    where
+        R: AsyncRead + AsyncSeek + Unpin + Send,
+    {
+        check_size(size)?;
+        let (upload, mut missing) = match resume {
+            Some(upload) => {
+                if upload.size != size {
+                    return Err(ClientError::BlobSizeMismatch {
+                        expected: size,
+                        actual: upload.size,
+                    });
+                }
+                let state = self.status_of(upload).await?;
+                if state.sealed {
+                    progress.advanced(size, size);
+                    return Ok(sealed(upload, 0));
+                }
+                (upload.clone(), state.missing)
+            }
+            None => {
+                let upload = self.create_blob(size).await?;
+                let all = (0..segment_count(size)).collect();
+                (upload, all)
+            }
+        };
+        let source = Mutex::new(source);
+        let sent = AtomicU64::new(0);
+        for _round in 0..UPLOAD_ROUNDS {
+            let missing_bytes: u64 = missing
+                .iter()
+                .filter_map(|&i| segment_len(size, i))
+                .map(|l| l as u64)
+                .sum();
+            let done = AtomicU64::new(size.saturating_sub(missing_bytes));
+            progress.advanced(done.load(Ordering::Relaxed), size);
+            let reported_sealed = self
+                .send_segments(&upload, &missing, &source, &sent, &done, progress)
+                .await?;
+            if reported_sealed {
+                return Ok(sealed(&upload, sent.load(Ordering::Relaxed)));
+            }
+            // Every segment was stored but none reported the seal (or the
+            // relay lost some): ask, and send what is missing again.
+            let state = self.status_of(&upload).await?;
+            if state.sealed {
+                return Ok(sealed(&upload, sent.load(Ordering::Relaxed)));
+            }
+            tracing::debug!(missing = state.missing.len(), "relay still misses segments");
+            missing = state.missing;
+        }
+        Err(ClientError::UploadIncomplete {
+            missing: missing.len(),
+        })
+    }
+
+    /// Status of an upload's blob, checked against the size it should have.
+    async fn status_of(&self, upload: &BlobUpload) -> Result<BlobState, ClientError> {
+        let state = self.blob_status(&upload.blob_id).await?;
+        if state.size != upload.size {
+            return Err(ClientError::BlobSizeMismatch {
+                expected: upload.size,
+                actual: state.size,
+            });
+        }
+        Ok(state)
+    }
+
+    /// Send the given segments with a few workers; returns whether any
+    /// response reported the blob sealed.
+    async fn send_segments<R>(
+        &self,
+        upload: &BlobUpload,
+        indexes: &[u32],
+        source: &Mutex<R>,
+        sent: &AtomicU64,
+        done: &AtomicU64,
+        progress: &dyn Progress,
+    ) -> Result<bool, ClientError>
+    where
+        R: AsyncRead + AsyncSeek + Unpin + Send,
+    {
+        let queue = Queue {
+            items: indexes,
+            next: AtomicUsize::new(0),
+        };
+        let sealed_seen = AtomicBool::new(false);
+        let size = upload.size;
+        let (queue, sealed_seen_ref) = (&queue, &sealed_seen);
+        let worker = move || async move {
+            while let Some(index) = queue.pop() {
+                let len = segment_len(size, index)
+                    .ok_or(DecodeError::InvalidValue("missing segment index"))?;
+                let data = {
+                    let mut src = source.lock().await;
+                    src.seek(SeekFrom::Start(offset_of(index)))
+                        .await
+                        .map_err(ClientError::LocalIo)?;
+                    let mut buf = vec![0u8; len];
+                    src.read_exact(&mut buf)
+                        .await
+                        .map_err(ClientError::LocalIo)?;
+                    buf
+                };
+                if self.put_segment_counted(upload, index, data, sent).await? {
+                    sealed_seen_ref.store(true, Ordering::Relaxed);
+                }
+                let now = done.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
+                progress.advanced(now, size);
+            }
+            Ok::<(), ClientError>(())
+        };
+        let workers = self.concurrency().min(indexes.len()).max(1);
+        all_ok((0..workers).map(|_| worker()).collect()).await?;
+        Ok(sealed_seen.load(Ordering::Relaxed))
+    }
+
+    /// Download the sealed blob `blob_id` of `size` bytes into a new file
+    /// at `path` (replacing any file there), synced to disk at the end.
+    pub async fn download_file(
+        &self,
+        blob_id: &BlobId,
+        size: u64,
+        path: &Path,
+        progress: &dyn Progress,
+    ) -> Result<(), ClientError> {
+        check_size(size)?;
+        let mut file = tokio::fs::File::create(path)
+            .await
+            .map_err(ClientError::LocalIo)?;
+        file.set_len(size).await.map_err(ClientError::LocalIo)?;
+        self.download_to(blob_id, size, &mut file, progress).await?;
+        file.sync_all().await.map_err(ClientError::LocalIo)
+    }
+
+    /// Download the sealed blob `blob_id` of `size` bytes into `writer`,
+    /// each segment verified and then written at its offset, a few segments
+    /// in flight at once. Memory stays at about two segments per worker.
+    pub async fn download_to<W>(
+        &self,
+        blob_id: &BlobId,
+        size: u64,
+        writer: &mut W,
+        progress: &dyn Progress,
+    ) -> Result<(), ClientError>
+    where
+        W: AsyncWrite + AsyncSeek + Unpin + Send,
+    {
+        check_size(size)?;
+        let indexes: Vec<u32> = (0..segment_count(size)).collect();
+        let queue = Queue {
+            items: &indexes,
+            next: AtomicUsize::new(0),
+        };
+        let writer = Mutex::new(writer);
+        let done = AtomicU64::new(0);
+        progress.advanced(0, size);
+        let (queue, writer_ref, done) = (&queue, &writer, &done);
+        let worker = move || async move {
+            while let Some(index) = queue.pop() {
+                let data = self.get_segment(blob_id, size, index).await?;
+                {
+                    let mut w = writer_ref.lock().await;
+                    w.seek(SeekFrom::Start(offset_of(index)))
+                        .await
+                        .map_err(ClientError::LocalIo)?;
+                    w.write_all(&data).await.map_err(ClientError::LocalIo)?;
+                }
+                let len = data.len() as u64;
+                let now = done.fetch_add(len, Ordering::Relaxed) + len;
+                progress.advanced(now, size);
+            }
+            Ok::<(), ClientError>(())
+        };
+        let workers = self.concurrency().min(indexes.len()).max(1);
+        all_ok((0..workers).map(|_| worker()).collect()).await?;
+        writer
+            .into_inner()
+            .flush()
+            .await
+            .map_err(ClientError::LocalIo)
+    }
+}
+
+fn sealed(upload: &BlobUpload, bytes_sent: u64) -> UploadOutcome {
+    UploadOutcome {
+        blob: SealedBlob {
+            blob_id: upload.blob_id,
+            size: upload.size,
+        },
+        bytes_sent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_AND_A_BIT: u64 = 2 * SEGMENT_SIZE as u64 + 10;
+
+    fn segment(index: u32) -> (SegmentHash, Vec<u8>) {
+        let len = segment_len(TWO_AND_A_BIT, index).expect("index in range");
+        let data = vec![index as u8; len];
+        (SegmentHash::of(&data), data)
+    }
+
+    #[test]
+    fn a_segment_with_its_hash_and_length_verifies() {
+        for index in 0..3 {
+            let (hash, data) = segment(index);
+            assert!(verify_segment(TWO_AND_A_BIT, index, index, &hash, &data).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_segment_whose_data_does_not_hash_to_its_hash_is_corrupt() {
+        let (hash, mut data) = segment(1);
+        data[0] ^= 1;
+        assert!(matches!(
+            verify_segment(TWO_AND_A_BIT, 1, 1, &hash, &data),
+            Err(ClientError::CorruptSegment { index: 1 })
+        ));
+    }
+
+    #[test]
+    fn a_short_segment_is_corrupt_even_with_a_matching_hash() {
+        let (_, data) = segment(0);
+        let short = &data[..data.len() - 1];
+        assert!(matches!(
+            verify_segment(TWO_AND_A_BIT, 0, 0, &SegmentHash::of(short), short),
+            Err(ClientError::CorruptSegment { index: 0 })
+        ));
+    }
+
+    #[test]
+    fn a_full_length_last_segment_is_corrupt() {
+        // The last segment is 10 bytes; a full one (the relay padding it, or
+        // a wrong blob) must not be written past the end.
+        let data = vec![2u8; SEGMENT_SIZE];
+        assert!(matches!(
+            verify_segment(TWO_AND_A_BIT, 2, 2, &SegmentHash::of(&data), &data),
+            Err(ClientError::CorruptSegment { index: 2 })
+        ));
+    }
+
+    #[test]
+    fn a_segment_for_another_index_is_corrupt() {
+        let (hash, data) = segment(1);
+        assert!(verify_segment(TWO_AND_A_BIT, 0, 1, &hash, &data).is_err());
+    }
+
+    #[test]
+    fn blob_sizes_outside_the_protocol_range_are_refused() {
+        assert!(check_size(0).is_err());
+        assert!(check_size(1).is_ok());
+        assert!(check_size(MAX_BLOB_LEN).is_ok());
+        assert!(check_size(MAX_BLOB_LEN + 1).is_err());
+    }
+
+    #[test]
+    fn upload_token_stays_out_of_debug_output() {
+        let u = BlobUpload::from_parts(BlobId([1; 32]), UploadToken([0xAB; 32]), 5);
+        let s = format!("{u:?}");
+        assert!(!s.contains("171") && !s.to_lowercase().contains("ab, "));
+        assert!(s.contains("<secret>"));
+    }
+
+    #[tokio::test]
+    async fn workers_stop_at_the_first_error() {
+        let r = all_ok(vec![
+            Box::pin(async { Ok(()) })
+                as Pin<Box<dyn Future<Output = Result<(), ClientError>> + Send>>,
+            Box::pin(async { Err(ClientError::transport("x")) }),
+            Box::pin(std::future::pending()),
+        ])
+        .await;
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! Every bound and timing the client uses, in one place.
+//!
+//! Wire maxima come from [`sanad_protocol::limits`]; the values here are the
+//! client's own policy. [`crate::ConnectOptions::default`] takes its values
+//! from here.
+
+use std::time::Duration;
+
+use sanad_protocol::frame::{kind, max_body_len};
+use sanad_protocol::limits::SEGMENT_SIZE;
+
+/// How long the QUIC handshake may take before QUIC counts as failed
+/// (DESIGN §4: our own short bound, not the idle timeout).
+pub const QUIC_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long after starting QUIC the TLS-over-TCP attempt starts, unless QUIC
+/// has already failed (happy eyeballs).
+pub const TCP_DELAY: Duration = Duration::from_millis(300);
+
+/// How long the TCP connect plus TLS handshake may take.
+pub const TCP_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A TLS-over-TCP stream unused for this long is replaced by a fresh one
+/// before the next request: mobile NATs drop silent TCP flows, and a new
+/// handshake costs less than waiting out a stall on a dead stream.
+pub const TCP_IDLE_REUSE: Duration = Duration::from_secs(90);
+
+/// A request fails when no byte moves for this long (writing, or waiting for
+/// and reading the response). A bound on inactivity, not on total time, so a
+/// one-segment upload over a slow 2G link is not cut short.
+pub const IO_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Bytes written or read per step of a request; each step gets a fresh
+/// [`IO_STALL_TIMEOUT`].
+pub const IO_CHUNK: usize = 64 * 1024;
+
+/// QUIC keep-alive interval: keeps NAT bindings open and detects a dead path.
+pub const QUIC_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// A QUIC connection with no traffic for this long is closed (the relay's
+/// own bound is the same; the smaller of the two applies).
+pub const QUIC_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// QUIC per-stream receive window: one segment response fits.
+pub const QUIC_STREAM_RECEIVE_WINDOW: u32 = 1280 * 1024;
+
+/// QUIC connection receive window: a few segments in flight at once.
+pub const QUIC_CONNECTION_RECEIVE_WINDOW: u32 = 6 * 1024 * 1024;
+
+/// QUIC send window: bounds the unacknowledged bytes quinn buffers for us.
+pub const QUIC_SEND_WINDOW: u64 = 6 * 1024 * 1024;
+
+/// Segments uploaded or downloaded concurrently by default.
+pub const SEGMENT_CONCURRENCY: usize = 4;
+
+/// Upper bound on segment concurrency (the relay serves 16 streams per
+/// connection; memory is about two segments per worker).
+pub const MAX_SEGMENT_CONCURRENCY: usize = 16;
+
+/// Attempts for a request that is safe to repeat (the first included).
+pub const REQUEST_ATTEMPTS: u32 = 4;
+
+/// Wait before the second attempt; doubled before each further one.
+pub const RETRY_BACKOFF: Duration = Duration::from_millis(500);
+
+/// Rounds of "ask what is missing, send it" before an upload gives up.
+pub const UPLOAD_ROUNDS: u32 = 3;
+
+/// Body of a `Segment` response carrying a full segment: index (4), hash
+/// (32), length prefix (4), data.
+pub const MAX_SEGMENT_RESPONSE_BODY: usize = 4 + 32 + 4 + SEGMENT_SIZE;
+
+/// The largest response body the client reads for a response of kind `k`,
+/// checked before the body is allocated. Tighter than the frame limit where
+/// the response's shape allows.
+pub fn max_response_body(k: u8) -> usize {
+    match k {
+        kind::SEGMENT => MAX_SEGMENT_RESPONSE_BODY,
+        other => max_body_len(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanad_protocol::limits::MAX_FRAME_BODY;
+
+    #[test]
+    fn segment_responses_are_bounded_tighter_than_the_frame_limit() {
+        assert!(max_response_body(kind::SEGMENT) < MAX_FRAME_BODY);
+        assert_eq!(max_response_body(kind::MESSAGES), MAX_FRAME_BODY);
+        assert!(max_response_body(kind::PONG) < MAX_FRAME_BODY);
+    }
+}

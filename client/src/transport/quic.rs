@@ -1,0 +1,132 @@
+//! The QUIC path: one quinn endpoint and connection per link, one request
+//! per bidirectional stream.
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use quinn::crypto::rustls::{HandshakeData, QuicClientConfig};
+use quinn::{Endpoint, IdleTimeout, TransportConfig, VarInt};
+use sanad_protocol::{Response, SpkiPin, ALPN};
+
+use super::exchange::{expect_end, read_response, write_frame};
+use super::pin::{client_config, SERVER_NAME};
+use super::{AttemptFailure, Congestion, ConnectOptions};
+use crate::error::ClientError;
+use crate::limits::{
+    QUIC_CONNECTION_RECEIVE_WINDOW, QUIC_IDLE_TIMEOUT, QUIC_KEEP_ALIVE, QUIC_SEND_WINDOW,
+    QUIC_STREAM_RECEIVE_WINDOW,
+};
+
+/// An established QUIC connection to the relay.
+pub(crate) struct QuicLink {
+    /// Kept so the endpoint lives exactly as long as the link.
+    endpoint: Endpoint,
+    conn: quinn::Connection,
+}
+
+fn transport_config(opts: &ConnectOptions) -> Result<TransportConfig, ClientError> {
+    let mut t = TransportConfig::default();
+    // The relay never opens streams towards a client.
+    t.max_concurrent_bidi_streams(VarInt::from_u32(0))
+        .max_concurrent_uni_streams(VarInt::from_u32(0))
+        .datagram_receive_buffer_size(None)
+        .stream_receive_window(VarInt::from_u32(QUIC_STREAM_RECEIVE_WINDOW))
+        .receive_window(VarInt::from_u32(QUIC_CONNECTION_RECEIVE_WINDOW))
+        .send_window(QUIC_SEND_WINDOW)
+        .keep_alive_interval(Some(QUIC_KEEP_ALIVE))
+        .max_idle_timeout(Some(
+            IdleTimeout::try_from(QUIC_IDLE_TIMEOUT)
+                .map_err(|e| ClientError::Setup(e.to_string()))?,
+        ))
+        .enable_segmentation_offload(opts.segmentation_offload);
+    if opts.congestion == Congestion::Bbr {
+        t.congestion_controller_factory(Arc::new(quinn::congestion::BbrConfig::default()));
+    }
+    Ok(t)
+}
+
+/// Connect over QUIC to `addr`, bounded by the handshake timeout.
+pub(crate) async fn connect(
+    addr: SocketAddr,
+    pin: SpkiPin,
+    opts: &ConnectOptions,
+) -> Result<QuicLink, AttemptFailure> {
+    let (tls, mismatch) = client_config(pin).map_err(AttemptFailure::Setup)?;
+    let crypto = QuicClientConfig::try_from(tls)
+        .map_err(|e| AttemptFailure::Setup(ClientError::Setup(e.to_string())))?;
+    let mut config = quinn::ClientConfig::new(Arc::new(crypto));
+    config.transport_config(Arc::new(
+        transport_config(opts).map_err(AttemptFailure::Setup)?,
+    ));
+
+    let local: SocketAddr = if addr.is_ipv6() {
+        (Ipv6Addr::UNSPECIFIED, 0).into()
+    } else {
+        (Ipv4Addr::UNSPECIFIED, 0).into()
+    };
+    let endpoint = Endpoint::client(local).map_err(|e| AttemptFailure::Failed(e.to_string()))?;
+    let connecting = endpoint
+        .connect_with(config, addr, SERVER_NAME)
+        .map_err(|e| AttemptFailure::Failed(e.to_string()))?;
+    let conn = match tokio::time::timeout(opts.quic_handshake_timeout, connecting).await {
+        Ok(Ok(conn)) => conn,
+        Ok(Err(e)) => {
+            return Err(if mismatch.load(Ordering::SeqCst) {
+                AttemptFailure::PinMismatch
+            } else {
+                AttemptFailure::Failed(e.to_string())
+            })
+        }
+        Err(_) => {
+            endpoint.close(VarInt::from_u32(0), b"");
+            return Err(AttemptFailure::Failed(format!(
+                "handshake timed out after {} ms",
+                opts.quic_handshake_timeout.as_millis()
+            )));
+        }
+    };
+    let alpn = conn
+        .handshake_data()
+        .and_then(|d| d.downcast::<HandshakeData>().ok())
+        .and_then(|d| d.protocol);
+    if alpn.as_deref() != Some(ALPN) {
+        conn.close(VarInt::from_u32(0), b"");
+        return Err(AttemptFailure::Failed(
+            "the relay did not agree on the protocol version".into(),
+        ));
+    }
+    Ok(QuicLink { endpoint, conn })
+}
+
+impl QuicLink {
+    /// Whether the connection can still carry requests.
+    pub(crate) fn is_alive(&self) -> bool {
+        self.conn.close_reason().is_none()
+    }
+
+    /// One request on its own bidirectional stream.
+    pub(crate) async fn exchange(
+        &self,
+        frame: &[u8],
+        request_kind: u8,
+        stall: Duration,
+    ) -> Result<Response, ClientError> {
+        let (mut send, mut recv) = tokio::time::timeout(stall, self.conn.open_bi())
+            .await
+            .map_err(|_| ClientError::transport("no stream available"))?
+            .map_err(ClientError::transport)?;
+        write_frame(&mut send, frame, stall).await?;
+        send.finish().map_err(ClientError::transport)?;
+        let response = read_response(&mut recv, request_kind, stall).await?;
+        expect_end(&mut recv, stall).await?;
+        Ok(response)
+    }
+
+    /// Close the connection now and let the endpoint say goodbye.
+    pub(crate) fn close(&self) {
+        self.conn.close(VarInt::from_u32(0), b"");
+        self.endpoint.close(VarInt::from_u32(0), b"");
+    }
+}
