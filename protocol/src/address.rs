@@ -1,6 +1,8 @@
 //! The relay address string: `sanad://HOST:PORT?pin=BASE64URL`, where the pin
 //! is the SHA-256 of the relay certificate's SubjectPublicKeyInfo (DER),
-//! base64url without padding. One line, safe to copy, paste and put in a QR code.
+//! base64url without padding. An IPv6 HOST is written in brackets. One line,
+//! safe to copy, paste and put in a QR code. Every address has exactly one
+//! spelling: parsing then printing gives back the (trimmed) input.
 
 use std::fmt;
 use std::str::FromStr;
@@ -106,7 +108,9 @@ impl FromStr for RelayAddress {
             }
             (h, p)
         } else {
-            hostport.rsplit_once(':').ok_or(AddressError::BadHostPort)?
+            // Without brackets the host holds no colon, so the split is unambiguous
+            // and an IPv6 address has exactly one spelling (in brackets).
+            hostport.split_once(':').ok_or(AddressError::BadHostPort)?
         };
         let valid_host = !host.is_empty()
             && host.len() <= MAX_HOST_LEN
@@ -116,10 +120,14 @@ impl FromStr for RelayAddress {
         if !valid_host {
             return Err(AddressError::BadHostPort);
         }
-        let port: u16 = port.parse().map_err(|_| AddressError::BadHostPort)?;
-        if port == 0 {
+        // Canonical decimal only: no sign, no leading zero, so that every
+        // address has one spelling (`u16::from_str` alone accepts "+80", "080").
+        let canonical_port =
+            !port.starts_with('0') && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        if !canonical_port {
             return Err(AddressError::BadHostPort);
         }
+        let port: u16 = port.parse().map_err(|_| AddressError::BadHostPort)?;
         Ok(RelayAddress {
             host: host.to_string(),
             port,
@@ -176,5 +184,28 @@ mod tests {
             format!("sanad://[zz]:1?pin={pin}").parse::<RelayAddress>(),
             Err(AddressError::BadHostPort)
         );
+    }
+
+    #[test]
+    fn address_has_one_spelling_so_non_canonical_forms_are_rejected() {
+        let pin = URL_SAFE_NO_PAD.encode([1u8; 32]);
+        for bad in [
+            "sanad://::1:7443",
+            "sanad://relay.example:+7443",
+            "sanad://relay.example:07443",
+            "sanad://relay.example:",
+            "sanad://relay.example:74 43",
+            "sanad://[127.0.0.1]:7443",
+            "sanad://a:b:7443",
+        ] {
+            assert_eq!(
+                format!("{bad}?pin={pin}").parse::<RelayAddress>(),
+                Err(AddressError::BadHostPort),
+                "{bad}"
+            );
+        }
+        let good = format!("  sanad://[::1]:7443?pin={pin}\n");
+        let a: RelayAddress = good.parse().expect("bracketed IPv6 parses");
+        assert_eq!(a.to_string(), good.trim());
     }
 }

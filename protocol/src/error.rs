@@ -164,12 +164,65 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The `field` of the [`DecodeError::TooLong`] a frame header over its
+/// kind's limit produces.
+pub(crate) const FRAME_BODY_FIELD: &str = "frame body";
+
 impl From<&DecodeError> for ErrorCode {
     fn from(e: &DecodeError) -> Self {
         match e {
             DecodeError::UnsupportedVersion(_) => ErrorCode::UnsupportedVersion,
             DecodeError::UnknownKind(_) => ErrorCode::UnknownKind,
+            DecodeError::TooLong {
+                field: FRAME_BODY_FIELD,
+                ..
+            } => ErrorCode::FrameTooLarge,
             _ => ErrorCode::Malformed,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::{kind, Direction, FrameHeader};
+    use crate::limits::MAX_SMALL_REQUEST_BODY;
+
+    #[test]
+    fn error_codes_round_trip_and_unknown_numbers_are_refused() {
+        for c in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_u16(c.to_u16()), Some(c));
+        }
+        let known: Vec<u16> = ErrorCode::ALL.iter().map(|c| c.to_u16()).collect();
+        for v in (0..=u16::MAX).filter(|v| !known.contains(v)) {
+            assert_eq!(ErrorCode::from_u16(v), None);
+        }
+    }
+
+    #[test]
+    fn header_failures_map_to_their_own_wire_codes() {
+        let code = |h: [u8; 6]| {
+            let e = FrameHeader::decode(&h, Direction::Request).expect_err("bad header");
+            ErrorCode::from(&e)
+        };
+        assert_eq!(
+            code([2, kind::PING, 0, 0, 0, 0]),
+            ErrorCode::UnsupportedVersion
+        );
+        assert_eq!(code([1, 0x0b, 0, 0, 0, 0]), ErrorCode::UnknownKind);
+        let l = (MAX_SMALL_REQUEST_BODY as u32 + 1).to_be_bytes();
+        assert_eq!(
+            code([1, kind::DEPOSIT, l[0], l[1], l[2], l[3]]),
+            ErrorCode::FrameTooLarge
+        );
+        assert_eq!(code([1, kind::PONG, 0, 0, 0, 0]), ErrorCode::Malformed);
+        assert_eq!(
+            ErrorCode::from(&DecodeError::TooLong {
+                field: "ack seqs",
+                len: 1025,
+                max: 1024
+            }),
+            ErrorCode::Malformed
+        );
     }
 }

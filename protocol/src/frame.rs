@@ -4,7 +4,7 @@
 //! [`FrameHeader::decode`], which rejects unknown versions and kinds and any
 //! body length over the limit for that kind, and only then allocates the body.
 
-use crate::error::DecodeError;
+use crate::error::{DecodeError, FRAME_BODY_FIELD};
 use crate::limits::{FRAME_HEADER_LEN, MAX_FRAME_BODY, MAX_SMALL_REQUEST_BODY};
 
 /// The only protocol version this build speaks.
@@ -141,7 +141,7 @@ impl FrameHeader {
         let max = max_body_len(k);
         if body_len as usize > max {
             return Err(DecodeError::TooLong {
-                field: "frame body",
+                field: FRAME_BODY_FIELD,
                 len: u64::from(body_len),
                 max: max as u64,
             });

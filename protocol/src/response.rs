@@ -8,6 +8,7 @@ use crate::limits::{
     FRAME_HEADER_LEN, MAX_BLOB_LEN, MAX_FRAME_BODY, MAX_LIST_ITEMS, MAX_MESSAGE_LEN, MAX_SEGMENTS,
     SEGMENT_SIZE,
 };
+use crate::segment_count;
 
 /// One entry of a message listing.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,14 +59,14 @@ pub enum Response {
         /// Sequence number within the mailbox.
         seq: u64,
     },
-    /// Message headers, in sequence order.
+    /// Message headers, in strictly ascending sequence order.
     MessageList {
         /// Entries (≤ [`MAX_LIST_ITEMS`]).
         items: Vec<MessageHeader>,
         /// More entries follow the last one.
         more: bool,
     },
-    /// Message bodies, in sequence order.
+    /// Message bodies, in strictly ascending sequence order.
     Messages {
         /// Entries; their total size keeps the frame under [`MAX_FRAME_BODY`].
         items: Vec<StoredMessage>,
@@ -95,9 +96,10 @@ pub enum Response {
     BlobStatus {
         /// Total blob size.
         size: u64,
-        /// Missing segment indexes, ascending (≤ [`MAX_SEGMENTS`]).
+        /// Missing segment indexes, strictly ascending, each below the blob's
+        /// segment count.
         missing: Vec<u32>,
-        /// Whether the blob is complete.
+        /// Whether the blob is complete: exactly when `missing` is empty.
         sealed: bool,
     },
     /// One segment of a sealed blob.
@@ -106,7 +108,7 @@ pub enum Response {
         index: u32,
         /// SHA-256 of `data`, as uploaded.
         hash: SegmentHash,
-        /// The bytes.
+        /// The bytes (never empty).
         data: Vec<u8>,
     },
     /// The request failed; nothing was stored.
@@ -234,13 +236,22 @@ impl Response {
             kind::DEPOSITED => Response::Deposited { seq: r.u64()? },
             kind::MESSAGE_LIST => {
                 let n = r.count("message list", MAX_LIST_ITEMS, 16)?;
-                let mut items = Vec::with_capacity(n);
+                let mut items: Vec<MessageHeader> = Vec::with_capacity(n);
                 for _ in 0..n {
-                    items.push(MessageHeader {
+                    let h = MessageHeader {
                         seq: r.u64()?,
                         stored_hour: r.u32()?,
                         len: r.u32()?,
-                    });
+                    };
+                    if h.len as usize > MAX_MESSAGE_LEN {
+                        return Err(DecodeError::TooLong {
+                            field: "message length",
+                            len: u64::from(h.len),
+                            max: MAX_MESSAGE_LEN as u64,
+                        });
+                    }
+                    check_ascending(items.last().map(|p| p.seq), h.seq)?;
+                    items.push(h);
                 }
                 Response::MessageList {
                     items,
@@ -249,10 +260,11 @@ impl Response {
             }
             kind::MESSAGES => {
                 let n = r.count("messages", MAX_LIST_ITEMS, 16)?;
-                let mut items = Vec::with_capacity(n);
+                let mut items: Vec<StoredMessage> = Vec::with_capacity(n);
                 let mut total = 0usize;
                 for _ in 0..n {
                     let seq = r.u64()?;
+                    check_ascending(items.last().map(|p| p.seq), seq)?;
                     let stored_hour = r.u32()?;
                     let body = r.bytes("message body", MAX_MESSAGE_LEN)?;
                     total += body.len();
@@ -276,7 +288,7 @@ impl Response {
                 token: UploadToken(r.array()?),
             },
             kind::SEGMENT_STORED => Response::SegmentStored {
-                index: r.u32()?,
+                index: segment_index(&mut r)?,
                 sealed: r.bool("sealed")?,
             },
             kind::BLOB_STATE => {
@@ -286,9 +298,19 @@ impl Response {
                 }
                 let sealed = r.bool("sealed")?;
                 let n = r.count("missing segments", MAX_SEGMENTS as usize, 4)?;
-                let mut missing = Vec::with_capacity(n);
+                let mut missing: Vec<u32> = Vec::with_capacity(n);
                 for _ in 0..n {
-                    missing.push(r.u32()?);
+                    let i = r.u32()?;
+                    if i >= segment_count(size) {
+                        return Err(DecodeError::InvalidValue("missing segment index"));
+                    }
+                    if missing.last().is_some_and(|&p| p >= i) {
+                        return Err(DecodeError::InvalidValue("missing segment order"));
+                    }
+                    missing.push(i);
+                }
+                if sealed != missing.is_empty() {
+                    return Err(DecodeError::InvalidValue("sealed"));
                 }
                 Response::BlobStatus {
                     size,
@@ -296,11 +318,15 @@ impl Response {
                     sealed,
                 }
             }
-            kind::SEGMENT => Response::Segment {
-                index: r.u32()?,
-                hash: SegmentHash(r.array()?),
-                data: r.bytes("segment", SEGMENT_SIZE)?,
-            },
+            kind::SEGMENT => {
+                let index = segment_index(&mut r)?;
+                let hash = SegmentHash(r.array()?);
+                let data = r.bytes("segment", SEGMENT_SIZE)?;
+                if data.is_empty() {
+                    return Err(DecodeError::InvalidValue("segment"));
+                }
+                Response::Segment { index, hash, data }
+            }
             kind::ERROR => {
                 let code =
                     ErrorCode::from_u16(r.u16()?).ok_or(DecodeError::InvalidValue("error code"))?;
@@ -313,5 +339,117 @@ impl Response {
         };
         r.finish()?;
         Ok(resp)
+    }
+}
+
+/// A segment index, which must be below [`MAX_SEGMENTS`].
+fn segment_index(r: &mut Reader<'_>) -> Result<u32, DecodeError> {
+    let index = r.u32()?;
+    if index >= MAX_SEGMENTS {
+        return Err(DecodeError::InvalidValue("segment index"));
+    }
+    Ok(index)
+}
+
+/// Listed and fetched messages come in strictly ascending sequence order.
+fn check_ascending(previous: Option<u64>, seq: u64) -> Result<(), DecodeError> {
+    match previous {
+        Some(p) if p >= seq => Err(DecodeError::InvalidValue("message order")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(r: &Response) -> Result<Response, DecodeError> {
+        Response::decode(&r.encode())
+    }
+
+    fn state(size: u64, missing: Vec<u32>, sealed: bool) -> Response {
+        Response::BlobStatus {
+            size,
+            missing,
+            sealed,
+        }
+    }
+
+    #[test]
+    fn blob_status_lists_only_real_segments_in_order_and_agrees_with_sealed() {
+        let size = 2 * SEGMENT_SIZE as u64 + 1; // three segments
+        assert!(decode(&state(size, vec![0, 2], false)).is_ok());
+        assert!(decode(&state(size, vec![], true)).is_ok());
+        let bad = DecodeError::InvalidValue;
+        assert_eq!(
+            decode(&state(size, vec![3], false)),
+            Err(bad("missing segment index"))
+        );
+        assert_eq!(
+            decode(&state(size, vec![2, 0], false)),
+            Err(bad("missing segment order"))
+        );
+        assert_eq!(
+            decode(&state(size, vec![1, 1], false)),
+            Err(bad("missing segment order"))
+        );
+        assert_eq!(decode(&state(size, vec![1], true)), Err(bad("sealed")));
+        assert_eq!(decode(&state(size, vec![], false)), Err(bad("sealed")));
+    }
+
+    #[test]
+    fn message_listings_ascend_and_never_announce_oversized_bodies() {
+        let h = |seq, len| MessageHeader {
+            seq,
+            stored_hour: 0,
+            len,
+        };
+        let list = |items| Response::MessageList { items, more: false };
+        assert!(decode(&list(vec![h(1, 0), h(2, MAX_MESSAGE_LEN as u32)])).is_ok());
+        assert_eq!(
+            decode(&list(vec![h(2, 0), h(1, 0)])),
+            Err(DecodeError::InvalidValue("message order"))
+        );
+        assert!(matches!(
+            decode(&list(vec![h(1, MAX_MESSAGE_LEN as u32 + 1)])),
+            Err(DecodeError::TooLong {
+                field: "message length",
+                ..
+            })
+        ));
+        let m = |seq| StoredMessage {
+            seq,
+            stored_hour: 0,
+            body: vec![],
+        };
+        let msgs = Response::Messages {
+            items: vec![m(5), m(5)],
+            more: false,
+        };
+        assert_eq!(
+            decode(&msgs),
+            Err(DecodeError::InvalidValue("message order"))
+        );
+    }
+
+    #[test]
+    fn segment_responses_need_an_index_in_range_and_some_bytes() {
+        let seg = |index, data: Vec<u8>| Response::Segment {
+            index,
+            hash: SegmentHash::of(&data),
+            data,
+        };
+        assert!(decode(&seg(MAX_SEGMENTS - 1, vec![1])).is_ok());
+        let index = DecodeError::InvalidValue("segment index");
+        assert_eq!(decode(&seg(MAX_SEGMENTS, vec![1])), Err(index.clone()));
+        assert_eq!(
+            decode(&seg(0, vec![])),
+            Err(DecodeError::InvalidValue("segment"))
+        );
+        let stored = Response::SegmentStored {
+            index: MAX_SEGMENTS,
+            sealed: true,
+        };
+        assert_eq!(decode(&stored), Err(index));
     }
 }

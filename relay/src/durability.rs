@@ -6,7 +6,7 @@
 //! arrives during a flush waits for the next one, so its change is always
 //! covered by a flush that *started after* the change was applied.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,16 +26,21 @@ pub struct GroupCommit {
 pub struct FlushError(String);
 
 impl GroupCommit {
-    /// Start the flusher task for `store` on the current tokio runtime.
-    pub fn start(store: Arc<dyn Store>) -> GroupCommit {
+    /// Start the flusher task for `store` on the current tokio runtime. The
+    /// task holds the store weakly, so dropping the service closes the
+    /// storage (and releases its lock) at once.
+    pub fn start(store: &Arc<dyn Store>) -> GroupCommit {
         let (tx, mut rx) = mpsc::unbounded_channel::<Waiter>();
+        let store: Weak<dyn Store> = Arc::downgrade(store);
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
                 while let Ok(w) = rx.try_recv() {
                     batch.push(w);
                 }
-                let s = store.clone();
+                let Some(s) = store.upgrade() else {
+                    return;
+                };
                 let result = match tokio::task::spawn_blocking(move || s.flush()).await {
                     Ok(Ok(())) => Ok(()),
                     Ok(Err(e)) => Err(describe(&e)),

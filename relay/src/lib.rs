@@ -4,7 +4,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod config;
 pub mod durability;
+pub mod keys;
 pub mod limits;
+pub mod server;
 pub mod service;
 pub mod store;
+mod transport;

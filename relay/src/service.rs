@@ -64,7 +64,7 @@ impl Service {
 
     /// A service over any [`Store`]. Must be called inside a tokio runtime.
     pub fn with_store(store: Arc<dyn Store>, quotas: Quotas) -> Service {
-        let commit = GroupCommit::start(store.clone());
+        let commit = GroupCommit::start(&store);
         Service {
             store,
             commit,

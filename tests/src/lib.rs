@@ -1,1 +1,14 @@
-//! placeholder
+//! # sanad-tests
+//!
+//! Shared helpers for the end-to-end tests in `tests/tests/` and the
+//! benchmark binary: real relays (in-process, or as a child process for the
+//! crash test) on loopback with real sled storage in temporary directories,
+//! and real clients. Nothing here mocks a Sanad component.
+//!
+//! - [`harness`]: start, restart and stop relays; connect clients.
+//! - [`baseline`]: the raw-quinn transfer that benchmark ratios divide by.
+
+#![forbid(unsafe_code)]
+
+pub mod baseline;
+pub mod harness;

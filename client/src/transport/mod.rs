@@ -369,6 +369,23 @@ impl Client {
         self.exchange(&request.encode(), request.kind()).await
     }
 
+    /// Send `frame` exactly as given, even if malformed, as one request, and
+    /// read the relay's answer. For conformance and robustness tests and
+    /// diagnostics; normal code uses the typed methods. A relay error frame
+    /// comes back as `Ok(Response::Error { .. })`. Over TCP a frame that
+    /// declares more bytes than it carries leaves the relay waiting, so send
+    /// truncated frames over QUIC, where the end of the stream marks the end.
+    pub async fn send_raw_frame(&self, frame: &[u8]) -> Result<Response, ClientError> {
+        let request_kind = frame
+            .get(1)
+            .copied()
+            .unwrap_or(sanad_protocol::frame::kind::PING);
+        match self.exchange(frame, request_kind).await {
+            Err(ClientError::Relay { code, value }) => Ok(Response::Error { code, value }),
+            other => other,
+        }
+    }
+
     /// Send one encoded request frame of kind `request_kind`.
     pub(crate) async fn exchange(
         &self,

@@ -1,0 +1,83 @@
+//! The properties every fuzz target checks, one function per target.
+//!
+//! Also compiled into `protocol/tests/fuzz_corpus.rs` (by `#[path]`), which
+//! replays the committed corpus through these same functions on stable Rust.
+//! Each function panics when a property fails; a panic is a bug.
+
+#![forbid(unsafe_code)]
+
+use sanad_protocol::frame::{Direction, FrameHeader};
+use sanad_protocol::limits::{FRAME_HEADER_LEN, MAX_FRAME_BODY};
+use sanad_protocol::{OwnerKey, RelayAddress, Request, Response};
+
+/// Decode the first six bytes as a header in both directions; whatever is
+/// accepted is within the limits and re-encodes to the same bytes.
+fn check_header(data: &[u8]) {
+    let Some(bytes) = data.get(..FRAME_HEADER_LEN) else {
+        return;
+    };
+    let mut h = [0u8; FRAME_HEADER_LEN];
+    h.copy_from_slice(bytes);
+    for direction in [Direction::Request, Direction::Response] {
+        if let Ok(header) = FrameHeader::decode(&h, direction) {
+            assert!(header.body_len as usize <= MAX_FRAME_BODY);
+            assert_eq!(
+                FrameHeader::encode(header.kind, header.body_len as usize),
+                h
+            );
+        }
+    }
+}
+
+/// `FrameHeader::decode` and `Request::decode`: never panic; an accepted
+/// request re-encodes to exactly the input; checking its owner signature
+/// never panics, whatever the key bytes.
+pub fn frame_request(data: &[u8]) {
+    check_header(data);
+    if let Ok(req) = Request::decode(data) {
+        assert_eq!(
+            req.encode(),
+            data,
+            "request decoded from non-canonical bytes"
+        );
+        let key = match &req {
+            Request::CreateMailbox(c) => c.owner_key,
+            _ => {
+                let mut k = [0u8; 32];
+                let tail = &data[data.len().saturating_sub(32)..];
+                k[..tail.len()].copy_from_slice(tail);
+                OwnerKey(k)
+            }
+        };
+        let _ = req.verify_owner(&key);
+    }
+}
+
+/// `Response::decode`: never panics; an accepted response re-encodes to
+/// exactly the input.
+pub fn frame_response(data: &[u8]) {
+    check_header(data);
+    if let Ok(resp) = Response::decode(data) {
+        assert_eq!(
+            resp.encode(),
+            data,
+            "response decoded from non-canonical bytes"
+        );
+    }
+}
+
+/// `RelayAddress::from_str` on the input read as UTF-8 (lossily): never
+/// panics; an accepted address prints as exactly the trimmed input and parses
+/// back to itself.
+pub fn relay_address(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    if let Ok(a) = s.parse::<RelayAddress>() {
+        let printed = a.to_string();
+        assert_eq!(
+            printed,
+            s.trim(),
+            "address accepted in a non-canonical spelling"
+        );
+        assert_eq!(printed.parse::<RelayAddress>(), Ok(a));
+    }
+}

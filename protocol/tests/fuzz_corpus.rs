@@ -1,0 +1,263 @@
+//! Replays the committed fuzz corpus (`fuzz/corpus/<target>/`) through the
+//! same checks the fuzz targets run (`fuzz/src/lib.rs`), so every seed and
+//! every input that once crashed a target is re-checked by plain `cargo test`
+//! on stable Rust.
+//!
+//! `SANAD_REGENERATE_CORPUS=1 cargo test -p sanad-protocol --test fuzz_corpus`
+//! writes the seed files from the test vectors and from the frames below. It
+//! only adds or overwrites its own files; inputs saved from fuzzer crashes
+//! (`crash-*`) are kept.
+
+mod support;
+
+#[path = "../../fuzz/src/lib.rs"]
+mod checks;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sanad_protocol::request::{Ack, BlobPut, Deposit, List};
+use sanad_protocol::response::StoredMessage;
+use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
+
+type Check = fn(&[u8]);
+
+const TARGETS: [(&str, Check); 3] = [
+    ("frame_request", checks::frame_request),
+    ("frame_response", checks::frame_response),
+    ("relay_address", checks::relay_address),
+];
+
+fn corpus_dir(target: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target)
+}
+
+#[test]
+fn every_corpus_file_replays_through_its_fuzz_check() {
+    regenerate_if_asked();
+    for (target, check) in TARGETS {
+        let dir = corpus_dir(target);
+        let mut n = 0;
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("directory entry").path();
+            let data = fs::read(&path).expect("corpus file");
+            let outcome = std::panic::catch_unwind(|| check(&data));
+            assert!(outcome.is_ok(), "{} fails its check", path.display());
+            n += 1;
+        }
+        assert!(n >= 10, "{target}: only {n} corpus files");
+    }
+}
+
+/// Seeds from the vectors (their frame bytes, by direction) plus a few more
+/// valid frames and address strings.
+fn regenerate_if_asked() {
+    if std::env::var("SANAD_REGENERATE_CORPUS").as_deref() != Ok("1") {
+        return;
+    }
+    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    for entry in fs::read_dir(vectors).expect("vectors dir") {
+        let path = entry.expect("directory entry").path();
+        let text = fs::read_to_string(&path).expect("vector file");
+        let target = if text.contains("# direction: request") {
+            "frame_request"
+        } else {
+            "frame_response"
+        };
+        let hex: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+            .collect();
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        write(target, stem, &hex::decode(hex).expect("vector hex"));
+    }
+    for (name, frame) in extra_requests() {
+        write("frame_request", name, &frame);
+    }
+    for (name, frame) in extra_responses() {
+        write("frame_response", name, &frame);
+    }
+    for (name, s) in addresses() {
+        let parses = s.parse::<sanad_protocol::RelayAddress>().is_ok();
+        assert_eq!(parses, name.starts_with("ok_"), "{name}: {s}");
+        write("relay_address", name, s.as_bytes());
+    }
+}
+
+fn write(target: &str, name: &str, data: &[u8]) {
+    let dir = corpus_dir(target);
+    fs::create_dir_all(&dir).expect("create corpus dir");
+    fs::write(dir.join(name), data).expect("write corpus file");
+}
+
+fn extra_requests() -> Vec<(&'static str, Vec<u8>)> {
+    let signed = |r: Request| {
+        r.sign(
+            &support::owner_signing_key(),
+            support::TIMESTAMP,
+            support::NONCE,
+        )
+    };
+    vec![
+        (
+            "seed_deposit_empty",
+            Request::Deposit(Deposit {
+                send_id: support::send_id(),
+                key: support::deposit_key(),
+                body: vec![],
+            })
+            .encode(),
+        ),
+        (
+            "seed_ack_none",
+            signed(Request::Ack(Ack {
+                receive_id: support::receive_id(),
+                seqs: vec![],
+                auth: sanad_protocol::request::unsigned_auth(),
+            }))
+            .encode(),
+        ),
+        (
+            "seed_list_limit_zero",
+            signed(Request::List(List {
+                receive_id: support::receive_id(),
+                after_seq: 0,
+                limit: 0,
+                auth: sanad_protocol::request::unsigned_auth(),
+            }))
+            .encode(),
+        ),
+        (
+            "seed_blob_put_300",
+            Request::BlobPut(BlobPut {
+                blob_id: support::blob_id(),
+                token: support::upload_token(),
+                index: 0,
+                hash: SegmentHash::of(&[7; 300]),
+                data: vec![7; 300],
+            })
+            .encode(),
+        ),
+    ]
+}
+
+fn extra_responses() -> Vec<(&'static str, Vec<u8>)> {
+    let stored = |seq, body: &[u8]| StoredMessage {
+        seq,
+        stored_hour: support::STORED_HOUR,
+        body: body.to_vec(),
+    };
+    vec![
+        (
+            "seed_message_list_empty",
+            Response::MessageList {
+                items: vec![],
+                more: false,
+            }
+            .encode(),
+        ),
+        (
+            "seed_messages_three",
+            Response::Messages {
+                items: vec![stored(1, b"a"), stored(2, b""), stored(40, b"xyz")],
+                more: true,
+            }
+            .encode(),
+        ),
+        (
+            "seed_blob_state_sealed",
+            Response::BlobStatus {
+                size: 1,
+                missing: vec![],
+                sealed: true,
+            }
+            .encode(),
+        ),
+        (
+            "seed_blob_state_all_missing",
+            Response::BlobStatus {
+                size: support::BLOB_SIZE,
+                missing: vec![0, 1, 2],
+                sealed: false,
+            }
+            .encode(),
+        ),
+        (
+            "seed_error_bad_signature",
+            Response::error(ErrorCode::BadSignature).encode(),
+        ),
+        (
+            "seed_error_segment_wrong_length",
+            Response::Error {
+                code: ErrorCode::SegmentWrongLength,
+                value: 5,
+            }
+            .encode(),
+        ),
+    ]
+}
+
+fn addresses() -> Vec<(&'static str, String)> {
+    const PIN: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE";
+    [
+        ("ok_ipv4", format!("sanad://127.0.0.1:7443?pin={PIN}")),
+        ("ok_ipv6", format!("sanad://[::1]:7443?pin={PIN}")),
+        (
+            "ok_ipv6_mapped",
+            format!("sanad://[::ffff:192.0.2.1]:443?pin={PIN}"),
+        ),
+        (
+            "ok_name",
+            format!("sanad://relay.example.org:443?pin={PIN}"),
+        ),
+        (
+            "ok_spaces",
+            format!("  sanad://relay.example.org:1?pin={PIN}\n"),
+        ),
+        ("ok_port_max", format!("sanad://r:65535?pin={PIN}")),
+        (
+            "fail_scheme",
+            format!("https://relay.example.org:443?pin={PIN}"),
+        ),
+        ("fail_no_pin", "sanad://relay.example.org:443".to_string()),
+        (
+            "fail_short_pin",
+            "sanad://relay.example.org:443?pin=AAAA".to_string(),
+        ),
+        (
+            "fail_no_port",
+            format!("sanad://relay.example.org?pin={PIN}"),
+        ),
+        (
+            "fail_port_zero",
+            format!("sanad://relay.example.org:0?pin={PIN}"),
+        ),
+        (
+            "fail_port_plus",
+            format!("sanad://relay.example.org:+443?pin={PIN}"),
+        ),
+        (
+            "fail_port_leading_zero",
+            format!("sanad://r:0443?pin={PIN}"),
+        ),
+        ("fail_port_overflow", format!("sanad://r:65536?pin={PIN}")),
+        (
+            "fail_ipv6_unbracketed",
+            format!("sanad://::1:7443?pin={PIN}"),
+        ),
+        (
+            "fail_ipv4_bracketed",
+            format!("sanad://[127.0.0.1]:7443?pin={PIN}"),
+        ),
+        (
+            "fail_bad_host",
+            format!("sanad://relay_example:443?pin={PIN}"),
+        ),
+        ("fail_padded_pin", format!("sanad://r:1?pin={PIN}=")),
+    ]
+    .into_iter()
+    .collect()
+}
