@@ -912,7 +912,7 @@ mod tests {
         assert_eq!(
             code(
                 s.deposit(&sid, &DepositKey([2; 16]), b"123456", 0, &q)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             ),
             (ErrorCode::MailboxFullBytes, 10)
         );
@@ -921,7 +921,7 @@ mod tests {
         assert_eq!(
             code(
                 s.deposit(&sid, &DepositKey([4; 16]), b"1", 0, &q)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             ),
             (ErrorCode::MailboxFullCount, 2)
         );
@@ -929,7 +929,7 @@ mod tests {
         assert_eq!(
             code(
                 s.deposit(&SendId([9; 16]), &DepositKey([4; 16]), b"1", 0, &q)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::UnknownMailbox
@@ -967,7 +967,7 @@ mod tests {
             .put_segment(&id, &token, 2, &SegmentHash::of(chunks[2]), chunks[2])
             .expect("put"));
         assert_eq!(
-            code(s.get_segment(&id, 0).unwrap_err()).0,
+            code(s.get_segment(&id, 0).expect_err("must be refused")).0,
             ErrorCode::BlobNotSealed
         );
         assert!(!s
@@ -1000,7 +1000,7 @@ mod tests {
         assert_eq!(
             code(
                 s.create_blob(3 * SEGMENT_SIZE as u64 + 1, 1, &q)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::BlobTooLarge
@@ -1013,23 +1013,30 @@ mod tests {
         assert_eq!(
             code(
                 s.put_segment(&id, &UploadToken([0; 32]), 0, &h, &seg)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::BadUploadToken
         );
         assert_eq!(
-            code(s.put_segment(&id, &token, 2, &h, &seg).unwrap_err()).0,
+            code(
+                s.put_segment(&id, &token, 2, &h, &seg)
+                    .expect_err("must be refused")
+            )
+            .0,
             ErrorCode::SegmentOutOfRange
         );
         assert_eq!(
-            code(s.put_segment(&id, &token, 1, &h, &seg).unwrap_err()),
+            code(
+                s.put_segment(&id, &token, 1, &h, &seg)
+                    .expect_err("must be refused")
+            ),
             (ErrorCode::SegmentWrongLength, 10)
         );
         assert_eq!(
             code(
                 s.put_segment(&id, &token, 0, &SegmentHash([0; 32]), &seg)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::SegmentHashMismatch
@@ -1037,7 +1044,7 @@ mod tests {
         assert_eq!(
             code(
                 s.put_segment(&BlobId([9; 32]), &token, 0, &h, &seg)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::UnknownBlob
@@ -1047,7 +1054,7 @@ mod tests {
         assert_eq!(
             code(
                 s.put_segment(&id, &token, 0, &SegmentHash::of(&other), &other)
-                    .unwrap_err()
+                    .expect_err("must be refused")
             )
             .0,
             ErrorCode::SegmentConflict
@@ -1064,7 +1071,7 @@ mod tests {
         };
         s.create_blob(60, 1, &q).expect("first");
         assert_eq!(
-            code(s.create_blob(60, 1, &q).unwrap_err()).0,
+            code(s.create_blob(60, 1, &q).expect_err("must be refused")).0,
             ErrorCode::StorageFull
         );
         s.create_blob(40, 1, &q).expect("fits");
@@ -1130,7 +1137,7 @@ mod tests {
         let (left, _) = s.list(&rid, 0, 10).expect("list");
         assert_eq!(left.len(), 1);
         assert_eq!(
-            code(s.blob_status(&id).unwrap_err()).0,
+            code(s.blob_status(&id).expect_err("must be refused")).0,
             ErrorCode::UnknownBlob
         );
         let files: usize = fs::read_dir(dir.path().join("segments"))

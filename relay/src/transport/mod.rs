@@ -171,11 +171,12 @@ pub(crate) async fn write_error<W: AsyncWrite + Unpin>(
     write_frame(w, &Response::Error { code, value }.encode(), deadline).await
 }
 
-/// The wire code for a header that failed validation.
-fn header_error(e: &DecodeError) -> (ErrorCode, u64) {
+/// The wire code for a header that failed validation (`docs/protocol.md`
+/// §10: `frame_too_large` for the header's body length, value 0).
+fn header_error(e: &DecodeError) -> ErrorCode {
     match e {
-        DecodeError::TooLong { max, .. } => (ErrorCode::FrameTooLarge, *max),
-        other => (ErrorCode::from(other), 0),
+        DecodeError::TooLong { .. } => ErrorCode::FrameTooLarge,
+        other => ErrorCode::from(other),
     }
 }
 
@@ -200,8 +201,7 @@ where
     let header = match FrameHeader::decode(&header, Direction::Request) {
         Ok(h) => h,
         Err(e) => {
-            let (code, value) = header_error(&e);
-            write_error(w, code, value, deadline).await?;
+            write_error(w, header_error(&e), 0, deadline).await?;
             return Ok(Served::OutOfSync);
         }
     };
@@ -292,13 +292,7 @@ mod tests {
             assert_eq!(error_of(&out).0, code, "{header:?}");
         }
         let (_, out) = exchange(&too_long, Framing::Sequential).await;
-        assert_eq!(
-            error_of(&out),
-            (
-                ErrorCode::FrameTooLarge,
-                sanad_protocol::limits::MAX_SMALL_REQUEST_BODY as u64
-            )
-        );
+        assert_eq!(error_of(&out), (ErrorCode::FrameTooLarge, 0));
     }
 
     #[tokio::test]
