@@ -19,8 +19,14 @@ pub const STREAM_RECEIVE_WINDOW: u32 = 1280 * 1024;
 pub const SEND_WINDOW: u64 = 4 * 1024 * 1024;
 /// A connection with no traffic for this long is closed.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// A request must arrive whole within this time after its stream opens.
+/// A request's header must arrive within this time after its stream opens,
+/// and no read or write of a request may stall longer than this.
 pub const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// The slowest average rate at which a request body or a response is
+/// accepted, in bytes per second: a 1 MiB segment may take up to about 17
+/// minutes (GPRS-class links manage 5 KiB/s), but a client cannot hold its
+/// share of the memory budget for ever by trickling bytes.
+pub const MIN_TRANSFER_RATE: u64 = 1024;
 /// A TLS-over-TCP handshake must finish within this time.
 pub const TCP_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of request bodies held in memory across all connections at once.

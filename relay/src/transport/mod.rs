@@ -27,7 +27,9 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::keys::RelayKeys;
-use crate::limits::{MAX_CONNECTIONS, MAX_INFLIGHT_REQUEST_BYTES};
+use crate::limits::{
+    MAX_CONNECTIONS, MAX_INFLIGHT_REQUEST_BYTES, MIN_TRANSFER_RATE, REQUEST_READ_TIMEOUT,
+};
 use crate::service::Service;
 
 // A request body always fits in the budget, so waiting for budget ends.
@@ -122,7 +124,8 @@ async fn read_full<R: AsyncRead + Unpin>(
 ) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
-        let n = timeout_at(deadline, r.read(&mut buf[filled..]))
+        let stall = Instant::now() + REQUEST_READ_TIMEOUT;
+        let n = timeout_at(deadline.min(stall), r.read(&mut buf[filled..]))
             .await
             .map_err(|_| timed_out())??;
         if n == 0 {
@@ -207,6 +210,8 @@ where
     };
     // Validated against the limit for its kind, which is at most MAX_FRAME_BODY.
     let len = header.body_len as usize;
+    // Slow links get time in proportion to the bytes they carry.
+    let deadline = deadline.max(transfer_deadline(len));
     let permit = timeout_at(
         deadline,
         shared.request_budget.acquire_many(header.body_len),
@@ -236,14 +241,34 @@ where
             Response::error(ErrorCode::from(&e))
         }
     };
-    write_frame(w, &response.encode(), deadline).await?;
+    let frame = response.encode();
+    write_frame(w, &frame, transfer_deadline(frame.len())).await?;
     drop(permit);
     Ok(Served::InSync)
+}
+
+/// When a transfer of `len` bytes starting now must be done: the stall
+/// allowance plus the time `len` takes at [`MIN_TRANSFER_RATE`].
+fn transfer_deadline(len: usize) -> Instant {
+    Instant::now()
+        + REQUEST_READ_TIMEOUT
+        + std::time::Duration::from_secs(len as u64 / MIN_TRANSFER_RATE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slow_links_get_time_in_proportion_to_the_bytes_they_carry() {
+        let segment = sanad_protocol::limits::SEGMENT_SIZE + 200;
+        let allowed = transfer_deadline(segment) - Instant::now();
+        // A 1 MiB segment at GPRS-class 5 KiB/s takes about 205 s; the
+        // allowance is the stall time plus 1 KiB/s.
+        assert!(allowed >= std::time::Duration::from_secs(60 + 1023));
+        let small = transfer_deadline(100) - Instant::now();
+        assert!(small <= REQUEST_READ_TIMEOUT + std::time::Duration::from_secs(1));
+    }
     use sanad_protocol::frame::kind;
 
     async fn shared() -> (tempfile::TempDir, Arc<Shared>) {
@@ -329,7 +354,8 @@ mod tests {
         ));
     }
 
-    #[tokio::test]
+    // Virtual time: the stall allowance is a minute, which the test skips.
+    #[tokio::test(start_paused = true)]
     async fn a_stalled_body_times_out_without_an_answer() {
         let (_d, shared) = shared().await;
         let (mut client, server) = tokio::io::duplex(64);
