@@ -7,8 +7,11 @@
 //!
 //! - [`harness`]: start, restart and stop relays; connect clients.
 //! - [`baseline`]: the raw-quinn transfer that benchmark ratios divide by.
+//! - [`impair`]: a UDP proxy that imposes rate, delay, loss and outages.
 
 #![forbid(unsafe_code)]
 
 pub mod baseline;
+pub mod bench;
 pub mod harness;
+pub mod impair;
