@@ -50,8 +50,10 @@ pub const QUIC_CONNECTION_RECEIVE_WINDOW: u32 = 6 * 1024 * 1024;
 /// QUIC send window: bounds the unacknowledged bytes quinn buffers for us.
 pub const QUIC_SEND_WINDOW: u64 = 6 * 1024 * 1024;
 
-/// Segments uploaded or downloaded concurrently by default.
-pub const SEGMENT_CONCURRENCY: usize = 4;
+/// Segments uploaded or downloaded concurrently by default. Two keep a
+/// 300 ms-RTT link full up to about 27 Mbit/s while a cut costs at most two
+/// segments resent (`docs/benchmarks.md`, choice of default).
+pub const SEGMENT_CONCURRENCY: usize = 2;
 
 /// Upper bound on segment concurrency (the relay serves 16 streams per
 /// connection; memory is about two segments per worker).
@@ -91,4 +93,17 @@ mod tests {
         assert_eq!(max_response_body(kind::MESSAGES), MAX_FRAME_BODY);
         assert!(max_response_body(kind::PONG) < MAX_FRAME_BODY);
     }
+}
+
+/// The slowest average rate assumed for a request still crossing the link,
+/// in bytes per second. A response is awaited for the stall timeout plus the
+/// time the request's bytes take at this rate, because a frame handed to the
+/// transport may still be queued locally behind others on a slow link (a
+/// 1 MiB segment at 2G rates takes minutes). A dead link is caught sooner by
+/// the QUIC idle timeout.
+pub const MIN_TRANSFER_RATE: u64 = 1024;
+
+/// How long to wait for the response to a request of `request_len` bytes.
+pub fn response_wait(stall: Duration, request_len: usize) -> Duration {
+    stall + Duration::from_secs(request_len as u64 / MIN_TRANSFER_RATE)
 }

@@ -119,7 +119,8 @@ impl QuicLink {
             .map_err(ClientError::transport)?;
         write_frame(&mut send, frame, stall).await?;
         send.finish().map_err(ClientError::transport)?;
-        let response = read_response(&mut recv, request_kind, stall).await?;
+        let wait = crate::limits::response_wait(stall, frame.len());
+        let response = read_response(&mut recv, request_kind, wait).await?;
         expect_end(&mut recv, stall).await?;
         Ok(response)
     }

@@ -107,7 +107,8 @@ impl TcpLink {
         };
         let result = async {
             write_frame(&mut stream, frame, stall).await?;
-            read_response(&mut stream, request_kind, stall).await
+            let wait = crate::limits::response_wait(stall, frame.len());
+            read_response(&mut stream, request_kind, wait).await
         }
         .await;
         match result {
