@@ -82,19 +82,6 @@ pub fn max_response_body(k: u8) -> usize {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sanad_protocol::limits::MAX_FRAME_BODY;
-
-    #[test]
-    fn segment_responses_are_bounded_tighter_than_the_frame_limit() {
-        assert!(max_response_body(kind::SEGMENT) < MAX_FRAME_BODY);
-        assert_eq!(max_response_body(kind::MESSAGES), MAX_FRAME_BODY);
-        assert!(max_response_body(kind::PONG) < MAX_FRAME_BODY);
-    }
-}
-
 /// The slowest average rate assumed for a request still crossing the link,
 /// in bytes per second. A response is awaited for the stall timeout plus the
 /// time the request's bytes take at this rate, because a frame handed to the
@@ -106,4 +93,17 @@ pub const MIN_TRANSFER_RATE: u64 = 1024;
 /// How long to wait for the response to a request of `request_len` bytes.
 pub fn response_wait(stall: Duration, request_len: usize) -> Duration {
     stall + Duration::from_secs(request_len as u64 / MIN_TRANSFER_RATE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sanad_protocol::limits::MAX_FRAME_BODY;
+
+    #[test]
+    fn segment_responses_are_bounded_tighter_than_the_frame_limit() {
+        assert!(max_response_body(kind::SEGMENT) < MAX_FRAME_BODY);
+        assert_eq!(max_response_body(kind::MESSAGES), MAX_FRAME_BODY);
+        assert!(max_response_body(kind::PONG) < MAX_FRAME_BODY);
+    }
 }
