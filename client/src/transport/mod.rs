@@ -113,6 +113,21 @@ pub(crate) enum AttemptFailure {
     Setup(ClientError),
 }
 
+impl AttemptFailure {
+    /// A failed handshake: a pin mismatch if the verifier saw the wrong key
+    /// during it, otherwise the transport's own error.
+    pub(crate) fn handshake(
+        saw_wrong_key: &std::sync::atomic::AtomicBool,
+        e: impl std::fmt::Display,
+    ) -> Self {
+        if saw_wrong_key.load(std::sync::atomic::Ordering::SeqCst) {
+            AttemptFailure::PinMismatch
+        } else {
+            AttemptFailure::Failed(e.to_string())
+        }
+    }
+}
+
 /// Turn the failures of the attempted transports into one error: a key
 /// mismatch on any path wins, since it is the one the user must hear.
 fn attempts_failed(quic: Option<AttemptFailure>, tcp: Option<AttemptFailure>) -> ClientError {

@@ -2,7 +2,6 @@
 //! per bidirectional stream.
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,13 +71,7 @@ pub(crate) async fn connect(
         .map_err(|e| AttemptFailure::Failed(e.to_string()))?;
     let conn = match tokio::time::timeout(opts.quic_handshake_timeout, connecting).await {
         Ok(Ok(conn)) => conn,
-        Ok(Err(e)) => {
-            return Err(if mismatch.load(Ordering::SeqCst) {
-                AttemptFailure::PinMismatch
-            } else {
-                AttemptFailure::Failed(e.to_string())
-            })
-        }
+        Ok(Err(e)) => return Err(AttemptFailure::handshake(&mismatch, e)),
         Err(_) => {
             endpoint.close(VarInt::from_u32(0), b"");
             return Err(AttemptFailure::Failed(format!(

@@ -44,13 +44,7 @@ pub(crate) async fn connect(
     };
     let stream = match tokio::time::timeout(opts.tcp_handshake_timeout, attempt).await {
         Ok(Ok(stream)) => stream,
-        Ok(Err(e)) => {
-            return Err(if mismatch.load(Ordering::SeqCst) {
-                AttemptFailure::PinMismatch
-            } else {
-                AttemptFailure::Failed(e.to_string())
-            })
-        }
+        Ok(Err(e)) => return Err(AttemptFailure::handshake(&mismatch, e)),
         Err(_) => {
             return Err(AttemptFailure::Failed(format!(
                 "connection timed out after {} s",
