@@ -13,6 +13,9 @@
 //!   requests with the relay clock offset.
 //! - [`blob`]: resumable, streaming uploads and verified downloads in fixed
 //!   segments, memory bounded by the segments in flight.
+//! - [`profile`]: the profile directory on the device: the Argon2id-wrapped
+//!   profile key, the encrypted local store, the upload spool, and
+//!   crypto-shredding for a panic wipe. Owns every file of a profile.
 //! - [`limits`]: every timeout and bound the client uses.
 //! - [`error`]: [`ClientError`], one variant per failure a caller may treat
 //!   differently; no message carries secrets or contents.
@@ -27,6 +30,7 @@ mod clock;
 pub mod error;
 pub mod limits;
 pub mod mailbox;
+pub mod profile;
 pub mod transport;
 
 pub use blob::{BlobState, BlobUpload, NoProgress, Progress, SealedBlob, UploadOutcome};

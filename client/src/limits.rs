@@ -95,6 +95,54 @@ pub fn response_wait(stall: Duration, request_len: usize) -> Duration {
     stall + Duration::from_secs(request_len as u64 / MIN_TRANSFER_RATE)
 }
 
+// ---- profile: key file and local store ----------------------------------
+
+/// Argon2id memory cost of a new key file by default, in KiB (256 MiB):
+/// DESIGN §3's floor, which [`crate::profile::KdfParams::new`] also enforces.
+pub const KDF_DEFAULT_M_KIB: u32 = 262_144;
+
+/// Argon2id passes by default (DESIGN §3's floor). With the default memory
+/// this takes about a second on a laptop (`client/tests/profile.rs` prints
+/// the figure).
+pub const KDF_DEFAULT_T: u32 = 3;
+
+/// Argon2id lanes by default. One lane: the wrapping key is derived once per
+/// unlock, and phones have few fast cores.
+pub const KDF_DEFAULT_P: u32 = 1;
+
+/// The smallest Argon2id memory cost a key file may name, in KiB (8 MiB).
+/// Only [`crate::profile::KdfParams::dangerous_fast_for_tests`] goes this
+/// low; reading accepts it so test profiles open.
+pub const KDF_MIN_M_KIB: u32 = 8_192;
+
+/// The largest Argon2id memory cost a key file may name, in KiB (4 GiB),
+/// checked before anything is allocated: a crafted file cannot ask for more.
+pub const KDF_MAX_M_KIB: u32 = 4_194_304;
+
+/// The fewest Argon2id passes a key file may name.
+pub const KDF_MIN_T: u32 = 1;
+
+/// The most Argon2id passes a key file may name (bounds the time a crafted
+/// file can cost).
+pub const KDF_MAX_T: u32 = 16;
+
+/// The fewest Argon2id lanes a key file may name.
+pub const KDF_MIN_P: u32 = 1;
+
+/// The most Argon2id lanes a key file may name.
+pub const KDF_MAX_P: u32 = 8;
+
+/// The largest value the local store accepts (16 MiB); larger contents
+/// belong in the spool as files.
+pub const MAX_STORE_VALUE_LEN: usize = 16 * 1024 * 1024;
+
+/// The longest key the local store accepts, without the table byte.
+pub const MAX_STORE_KEY_LEN: usize = 1024;
+
+/// The most plaintext bytes (keys and values) one store batch may carry: a
+/// batch is held in memory until it is applied.
+pub const MAX_STORE_BATCH_LEN: usize = 64 * 1024 * 1024;
+
 #[cfg(test)]
 mod tests {
     use super::*;
