@@ -183,7 +183,8 @@ impl ProfileDir {
 
     /// Creates the profile: the directory (mode 0700, parents as needed),
     /// a new key wrapped under `passphrase`, the store and the spool. The
-    /// location must not exist or be an empty directory. If a step fails,
+    /// location must not exist or be an empty directory (which is set to
+    /// mode 0700). If a step fails,
     /// what this call made is removed (the key file shredded) before the
     /// error returns; parent directories it made stay.
     pub fn create(
