@@ -32,7 +32,7 @@
 //! the exact length ([`KeyFileError::Corrupt`]) and the KDF costs against the
 //! bounds in [`crate::limits`] ([`KeyFileError::UnsafeParams`]), so a crafted
 //! file cannot make the client allocate more than
-//! [`KDF_MAX_M_KIB`](crate::limits::KDF_MAX_M_KIB) KiB. The file is read
+//! [`KDF_MAX_M_KIB`] KiB. The file is read
 //! through a bound of one byte more than the format's length. A wrong
 //! passphrase and a file whose bytes were altered are indistinguishable
 //! after the KDF (both fail the tag): both read as
