@@ -288,24 +288,33 @@ impl ProfileDir {
     /// empty. Drop any open [`Store`] of this profile before calling.
     /// [`ProfileError::NotFound`] if there was nothing to remove.
     pub fn destroy(&self) -> Result<(), ProfileError> {
+        // Every part is attempted even if one fails; the first error returns.
+        let mut first_error: Option<ProfileError> = None;
         let mut found = match KeyFile::destroy(&self.key_path()) {
             Ok(()) => true,
             Err(KeyFileError::NotFound) => false,
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                first_error = Some(e.into());
+                true
+            }
         };
         for dir in [self.store_path(), self.spool_path()] {
             match fs::remove_dir_all(&dir) {
                 Ok(()) => found = true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    found = true;
+                    first_error.get_or_insert(e.into());
+                }
             }
         }
         // Only if empty: leaves anything this module did not put there.
         let _ = fs::remove_dir(&self.root);
-        if !found {
-            return Err(ProfileError::NotFound);
+        match first_error {
+            Some(e) => Err(e),
+            None if !found => Err(ProfileError::NotFound),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
