@@ -542,7 +542,7 @@ fn invite_cases() -> Vec<Case> {
             "invite_text_cut_short",
             "ok_invite_relay_name's text without its last 10 characters.",
             Format::InviteText,
-            text[..text.len() - 10].as_bytes().to_vec(),
+            text.as_bytes()[..text.len() - 10].to_vec(),
             "Damaged",
         ),
         fail(
