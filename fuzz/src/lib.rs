@@ -7,8 +7,9 @@
 #![forbid(unsafe_code)]
 
 use sanad_protocol::frame::{Direction, FrameHeader};
+use sanad_protocol::invite::checksum;
 use sanad_protocol::limits::{FRAME_HEADER_LEN, MAX_FRAME_BODY};
-use sanad_protocol::{OwnerKey, RelayAddress, Request, Response};
+use sanad_protocol::{Content, Invite, OwnerKey, RelayAddress, Request, Response};
 
 /// Decode the first six bytes as a header in both directions; whatever is
 /// accepted is within the limits and re-encodes to the same bytes.
@@ -79,5 +80,52 @@ pub fn relay_address(data: &[u8]) {
             "address accepted in a non-canonical spelling"
         );
         assert_eq!(printed.parse::<RelayAddress>(), Ok(a));
+    }
+}
+
+/// `Invite::parse` on the input read as UTF-8 (lossily): never panics; an
+/// accepted invite prints as text that parses back to itself. Then
+/// `Invite::from_bytes` on the input as it is, and on the input with its
+/// correct checksum appended (so that the fuzzer reaches the field parser,
+/// which a random checksum would almost always hide): never panics; an
+/// accepted invite re-encodes to exactly those bytes.
+pub fn invite(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    if let Ok(i) = Invite::parse(&s) {
+        let text = i.to_text().expect("a parsed invite encodes");
+        assert_eq!(
+            Invite::parse(&text),
+            Ok(i),
+            "invite text does not round-trip"
+        );
+    }
+    if let Ok(i) = Invite::from_bytes(data) {
+        assert_eq!(
+            i.to_bytes().expect("a decoded invite encodes"),
+            data,
+            "invite decoded from non-canonical bytes"
+        );
+    }
+    let mut summed = data.to_vec();
+    summed.extend_from_slice(&checksum(data));
+    if let Ok(i) = Invite::from_bytes(&summed) {
+        assert_eq!(
+            i.to_bytes().expect("a decoded invite encodes"),
+            summed,
+            "invite decoded from non-canonical bytes"
+        );
+    }
+}
+
+/// `Content::decode`: never panics; accepted content re-encodes to exactly
+/// the input.
+pub fn content(data: &[u8]) {
+    if let Ok(c) = Content::decode(data) {
+        let again = c.encode().expect("decoded content encodes");
+        assert_eq!(
+            again.as_slice(),
+            data,
+            "content decoded from non-canonical bytes"
+        );
     }
 }

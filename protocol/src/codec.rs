@@ -71,6 +71,24 @@ impl<'a> Reader<'a> {
         Ok(self.take(len)?.to_vec())
     }
 
+    /// A byte string with a u16 length prefix, at most `max` bytes long,
+    /// borrowed from the input (nothing is allocated).
+    pub(crate) fn short_bytes(
+        &mut self,
+        field: &'static str,
+        max: usize,
+    ) -> Result<&'a [u8], DecodeError> {
+        let len = self.u16()? as usize;
+        if len > max {
+            return Err(DecodeError::TooLong {
+                field,
+                len: len as u64,
+                max: max as u64,
+            });
+        }
+        self.take(len)
+    }
+
     /// A u16 element count, at most `max`, also bounded by the bytes left
     /// (each element takes at least `min_elem_len` bytes).
     pub(crate) fn count(
@@ -140,6 +158,12 @@ impl Writer {
     /// typed constructors), so the u32 prefix cannot overflow.
     pub(crate) fn bytes(&mut self, b: &[u8]) {
         self.u32(b.len() as u32);
+        self.put(b);
+    }
+    /// A byte string with a u16 length prefix. Callers guarantee
+    /// `b.len() <= u16::MAX` (checked against the field's limit first).
+    pub(crate) fn short_bytes(&mut self, b: &[u8]) {
+        self.u16(b.len() as u16);
         self.put(b);
     }
     pub(crate) fn count(&mut self, n: usize) {

@@ -10,30 +10,41 @@
 //! - [`ids`]: random identifiers and capabilities; none prints its bytes.
 //! - [`address`]: the one-line relay address with its SPKI pin.
 //! - [`envelope`]: sealed, padded encryption of a message to a mailbox key.
+//! - [`invite`]: the one-line invite (text and QR) that starts a contact.
+//! - [`content`]: what one client says to another inside MLS or a sealed
+//!   envelope (text, file, hello, group welcome); safe file and display names.
+//! - [`safety_number`]: the digits two people compare, and the group check code.
 //! - [`limits`]: every bound, in one place.
 //! - [`error`]: decode errors and numbered wire error codes.
 //!
-//! The byte layout is specified in `docs/protocol.md`; test vectors live in
-//! `protocol/tests/vectors/`.
+//! The byte layout is specified in `docs/protocol.md` (client to relay) and
+//! `docs/client-formats.md` (client to client, never seen by the relay in
+//! clear); test vectors live in `protocol/tests/vectors/`.
 
 #![forbid(unsafe_code)]
 
 pub mod address;
 mod codec;
+pub mod content;
 pub mod envelope;
 pub mod error;
 pub mod frame;
 pub mod ids;
+pub mod invite;
 pub mod limits;
 pub mod request;
 pub mod response;
+pub mod safety_number;
 
 pub use address::{RelayAddress, SpkiPin};
+pub use content::{Content, ContentError};
 pub use error::{DecodeError, ErrorCode};
 pub use frame::{Direction, FrameHeader, ALPN, PROTOCOL_VERSION};
 pub use ids::{BlobId, DepositKey, Nonce, OwnerKey, ReceiveId, SegmentHash, SendId, UploadToken};
+pub use invite::{Invite, InviteError};
 pub use request::Request;
 pub use response::Response;
+pub use safety_number::SafetyNumber;
 
 /// Number of segments in a blob of `size` bytes.
 pub fn segment_count(size: u64) -> u32 {

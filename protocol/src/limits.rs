@@ -38,3 +38,48 @@ pub const MAX_CLOCK_SKEW_SECS: u64 = 10 * 60;
 
 /// Longest host name accepted in a relay address.
 pub const MAX_HOST_LEN: usize = 253;
+
+// ------------------------------------------------------------------------
+// Client-to-client formats (`docs/client-formats.md`). The relay never sees
+// these in clear; clients check them before allocating, exactly as the relay
+// checks the wire limits above.
+
+/// Longest relay address string inside an invite (the same bound the address
+/// parser applies to its input).
+pub const MAX_RELAY_ADDRESS_LEN: usize = MAX_HOST_LEN + 80;
+
+/// Largest TLS-serialized MLS KeyPackage carried in an invite or a hello.
+pub const MAX_KEY_PACKAGE_LEN: usize = 4096;
+
+/// Longest invite text accepted by the parser, checked before any decoding
+/// (the largest invite is about 6,000 characters, so pasted line breaks fit).
+pub const MAX_INVITE_TEXT_LEN: usize = 8 * 1024;
+
+/// Largest encoded [`Content`](crate::content::Content): one MLS application
+/// message or one sealed first-contact envelope. Below [`MAX_MESSAGE_LEN`] so
+/// that MLS framing and envelope overhead still fit one mailbox message.
+pub const MAX_CONTENT_LEN: usize = 200 * 1024;
+
+/// Largest text message body, in UTF-8 bytes.
+pub const MAX_TEXT_LEN: usize = 64 * 1024;
+
+/// Longest display name, in UTF-8 bytes.
+pub const MAX_DISPLAY_NAME_LEN: usize = 64;
+
+/// Most key packages in one hello.
+pub const MAX_HELLO_KEY_PACKAGES: usize = 8;
+
+/// Longest age identity string (`AGE-SECRET-KEY-1…` is 74 bytes).
+pub const MAX_AGE_IDENTITY_LEN: usize = 128;
+
+/// Longest file name, in UTF-8 bytes.
+pub const MAX_FILE_NAME_LEN: usize = 255;
+
+/// Longest media type, in bytes (printable ASCII).
+pub const MAX_MEDIA_TYPE_LEN: usize = 127;
+
+/// Largest MLS Welcome message carried in a group welcome.
+pub const MAX_WELCOME_LEN: usize = 192 * 1024;
+
+/// Longest group name, in UTF-8 bytes.
+pub const MAX_GROUP_NAME_LEN: usize = 128;

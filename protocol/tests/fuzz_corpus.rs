@@ -8,6 +8,7 @@
 //! only adds or overwrites its own files; inputs saved from fuzzer crashes
 //! (`crash-*`) are kept.
 
+mod client_support;
 mod support;
 
 #[path = "../../fuzz/src/lib.rs"]
@@ -22,10 +23,12 @@ use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 3] = [
+const TARGETS: [(&str, Check); 5] = [
     ("frame_request", checks::frame_request),
     ("frame_response", checks::frame_response),
     ("relay_address", checks::relay_address),
+    ("invite", checks::invite),
+    ("content", checks::content),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -51,8 +54,9 @@ fn every_corpus_file_replays_through_its_fuzz_check() {
     }
 }
 
-/// Seeds from the vectors (their frame bytes, by direction) plus a few more
-/// valid frames and address strings.
+/// Seeds from the vectors (their frame bytes, by direction; the client-format
+/// vectors by format) plus a few more valid frames, address strings, invites
+/// and contents.
 fn regenerate_if_asked() {
     if std::env::var("SANAD_REGENERATE_CORPUS").as_deref() != Ok("1") {
         return;
@@ -60,6 +64,10 @@ fn regenerate_if_asked() {
     let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     for entry in fs::read_dir(vectors).expect("vectors dir") {
         let path = entry.expect("directory entry").path();
+        // Frame vectors only: not the envelope vector, not the client-formats folder.
+        if path.extension().and_then(|e| e.to_str()) != Some("hex") {
+            continue;
+        }
         let text = fs::read_to_string(&path).expect("vector file");
         let target = if text.contains("# direction: request") {
             "frame_request"
@@ -84,6 +92,98 @@ fn regenerate_if_asked() {
         let parses = s.parse::<sanad_protocol::RelayAddress>().is_ok();
         assert_eq!(parses, name.starts_with("ok_"), "{name}: {s}");
         write("relay_address", name, s.as_bytes());
+    }
+    regenerate_client_format_seeds();
+}
+
+/// Invite seeds are both text (what `Invite::parse` reads) and, under
+/// `body_*`, binary without its checksum (what the target completes with a
+/// valid checksum to reach the field parser). Content seeds are the bytes.
+fn regenerate_client_format_seeds() {
+    use base64::Engine as _;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(client_support::VECTORS_SUBDIR);
+    for entry in fs::read_dir(dir).expect("client-formats vectors dir") {
+        let path = entry.expect("directory entry").path();
+        let text = fs::read_to_string(&path).expect("vector file");
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        let hex: String = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+            .collect();
+        let bytes = hex::decode(hex).expect("vector hex");
+        if text.contains("# format: invite-text\n") {
+            write("invite", stem, &bytes);
+        } else if text.contains("# format: invite\n") {
+            write(
+                "invite",
+                stem,
+                format!("sanad-invite:{}", b64(&bytes)).as_bytes(),
+            );
+            let body = &bytes[..bytes.len().saturating_sub(4)];
+            write("invite", &format!("body_{stem}"), body);
+        } else if text.contains("# format: content\n") {
+            write("content", stem, &bytes);
+        }
+    }
+    use sanad_protocol::content::{FileRef, GroupWelcome};
+    use sanad_protocol::limits::{MAX_HELLO_KEY_PACKAGES, MAX_KEY_PACKAGE_LEN};
+    use sanad_protocol::{Content, Invite};
+    let largest = Invite {
+        key_package: vec![0xa5; MAX_KEY_PACKAGE_LEN],
+        ..client_support::invite_ipv6()
+    };
+    let text = largest.to_text().expect("encodes");
+    write("invite", "seed_largest_key_package", text.as_bytes());
+    let bytes = largest.to_bytes().expect("encodes");
+    write(
+        "invite",
+        "body_seed_largest_key_package",
+        &bytes[..bytes.len() - 4],
+    );
+    let contents = [
+        (
+            "seed_text_empty",
+            Content::Text {
+                body: String::new(),
+            },
+        ),
+        (
+            "seed_hello_most_key_packages",
+            Content::Hello {
+                display_name: "x".into(),
+                key_packages: vec![vec![1]; MAX_HELLO_KEY_PACKAGES],
+            },
+        ),
+        (
+            "seed_hello_no_key_packages",
+            Content::Hello {
+                display_name: "أمل".into(),
+                key_packages: vec![],
+            },
+        ),
+        (
+            "seed_file_no_name_no_type",
+            Content::File(FileRef {
+                name: String::new(),
+                media_type: String::new(),
+                size: 0,
+                cipher_len: 1,
+                blob_len: 1,
+                ..client_support::file_ref()
+            }),
+        ),
+        (
+            "seed_welcome_one_byte",
+            Content::Welcome(GroupWelcome {
+                welcome: vec![0],
+                ..client_support::group_welcome()
+            }),
+        ),
+    ];
+    for (name, c) in contents {
+        write("content", name, &c.encode().expect("encodes"));
     }
 }
 
