@@ -16,6 +16,12 @@
 //! - [`profile`]: the profile directory on the device: the Argon2id-wrapped
 //!   profile key, the encrypted local store, the upload spool, and
 //!   crypto-shredding for a panic wipe. Owns every file of a profile.
+//! - [`mls`]: this device's MLS identity and groups, and the encrypted
+//!   persistence of all MLS state.
+//! - [`messenger`]: a profile's contacts, conversations, history and outbox
+//!   (what the `sanad` CLI drives).
+//! - [`i18n`]: every user-facing string, in English, French and Arabic
+//!   (Fluent), with bidi isolation for right-to-left text.
 //! - [`limits`]: every timeout and bound the client uses.
 //! - [`error`]: [`ClientError`], one variant per failure a caller may treat
 //!   differently; no message carries secrets or contents.
@@ -28,9 +34,12 @@
 pub mod blob;
 mod clock;
 pub mod error;
+pub mod i18n;
 pub mod limits;
 pub mod mailbox;
 pub mod profile;
+pub mod messenger;
+pub mod mls;
 pub mod transport;
 
 pub use blob::{BlobState, BlobUpload, NoProgress, Progress, SealedBlob, UploadOutcome};

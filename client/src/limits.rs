@@ -142,6 +142,35 @@ pub const MAX_STORE_KEY_LEN: usize = 1024;
 /// The most plaintext bytes (keys and values) one store batch may carry: a
 /// batch is held in memory until it is applied.
 pub const MAX_STORE_BATCH_LEN: usize = 64 * 1024 * 1024;
+/// How long a key package (in an invite or kept by a contact) stays valid.
+pub const KEY_PACKAGE_LIFETIME_SECS: u64 = 90 * 24 * 3600;
+
+/// MLS padding: encrypted messages are padded to a multiple of this many
+/// bytes (on top of the relay-side sizes being bucketed).
+pub const MLS_PADDING: usize = 256;
+
+/// Past epochs whose keys are kept, so messages sent just before a group
+/// change still open. Only members of the current epoch may speak.
+pub const MLS_MAX_PAST_EPOCHS: usize = 8;
+
+/// Messages of one sender that may arrive out of order.
+pub const MLS_OUT_OF_ORDER_TOLERANCE: u32 = 64;
+
+/// Spare key packages sent to each contact (to be added to teams).
+pub const SPARE_KEY_PACKAGES: usize = 2;
+
+/// Spare key packages kept per contact (a contact cannot make us store more).
+pub const MAX_SPARE_KEY_PACKAGES_KEPT: usize = 8;
+
+/// Messages fetched per request while syncing.
+pub const FETCH_BATCH: u16 = 64;
+
+/// The largest file `send --file` takes: the protocol's blob limit less
+/// room for the age format's overhead and the padding.
+pub const MAX_FILE_LEN: u64 = sanad_protocol::limits::MAX_BLOB_LEN / 8 * 7;
+
+/// Default invite validity.
+pub const INVITE_TTL_SECS: u64 = 7 * 24 * 3600;
 
 #[cfg(test)]
 mod tests {

@@ -125,6 +125,16 @@ async fn deposit_via<E: Exchange>(
     send_id: SendId,
     body: Vec<u8>,
 ) -> Result<u64, ClientError> {
+    deposit_keyed(ex, policy, send_id, DepositKey::random(&mut OsRng), body).await
+}
+
+async fn deposit_keyed<E: Exchange>(
+    ex: &E,
+    policy: RetryPolicy,
+    send_id: SendId,
+    key: DepositKey,
+    body: Vec<u8>,
+) -> Result<u64, ClientError> {
     if body.len() > MAX_MESSAGE_LEN {
         return Err(ClientError::InvalidInput(
             "message longer than the protocol allows",
@@ -132,7 +142,7 @@ async fn deposit_via<E: Exchange>(
     }
     let frame = Request::Deposit(Deposit {
         send_id,
-        key: DepositKey::random(&mut OsRng),
+        key,
         body,
     })
     .encode();
@@ -205,6 +215,18 @@ impl Client {
     /// transient failures with the same deposit key, so it is stored once.
     pub async fn deposit(&self, send_id: &SendId, body: Vec<u8>) -> Result<u64, ClientError> {
         deposit_via(self, RetryPolicy::REPEATABLE, *send_id, body).await
+    }
+
+    /// Deposit with a deposit key chosen (and stored) by the caller, so that
+    /// a repeat after a crash or a lost answer is stored once: the relay
+    /// answers a known key with the first deposit's sequence number.
+    pub async fn deposit_with_key(
+        &self,
+        send_id: &SendId,
+        key: DepositKey,
+        body: Vec<u8>,
+    ) -> Result<u64, ClientError> {
+        deposit_keyed(self, RetryPolicy::REPEATABLE, *send_id, key, body).await
     }
 
     /// List headers of messages after `after_seq`, at most `limit`.
