@@ -18,6 +18,8 @@ pub struct TestRelay {
     dir: tempfile::TempDir,
     quotas: Quotas,
     relay: Option<RunningRelay>,
+    /// The QUIC address of the last start (kept across a stop).
+    last_listen: Option<std::net::SocketAddr>,
 }
 
 impl TestRelay {
@@ -34,8 +36,11 @@ impl TestRelay {
             dir,
             quotas,
             relay: None,
+            last_listen: None,
         };
-        t.relay = Some(t.launch().await);
+        let running = t.launch().await;
+        t.last_listen = Some(running.quic_addr());
+        t.relay = Some(running);
         t
     }
 
@@ -82,10 +87,27 @@ impl TestRelay {
         }
     }
 
+    /// Start again on the same data directory and the same port, so the
+    /// address clients keep (profiles pin it) stays valid.
+    pub async fn restart_in_place(&mut self) {
+        self.stop().await;
+        let listen = self.last_listen.expect("the relay ran before");
+        let mut opts = RelayOptions::loopback(self.dir.path());
+        opts.quotas = self.quotas.clone();
+        opts.listen = listen;
+        self.relay = Some(
+            server::start(opts)
+                .await
+                .expect("relay restarts on its port"),
+        );
+    }
+
     /// Start again on the same data directory.
     pub async fn restart(&mut self) {
         self.stop().await;
-        self.relay = Some(self.launch().await);
+        let running = self.launch().await;
+        self.last_listen = Some(running.quic_addr());
+        self.relay = Some(running);
     }
 }
 
