@@ -285,3 +285,56 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn loopback(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
+
+/// The `sanad` CLI built next to this test binary (`cargo test --workspace`
+/// builds it; `cargo build -p sanad-client` does too).
+pub fn sanad_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
+    let bin = dir.join("sanad");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p sanad-client`",
+        bin.display()
+    );
+    bin
+}
+
+/// Run `cmd` to completion while sampling its peak resident set (VmHWM)
+/// every 10 ms; returns its output and the largest peak seen, in KiB.
+pub fn run_measuring_peak_rss(cmd: &mut std::process::Command) -> (std::process::Output, u64) {
+    use std::process::Stdio;
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("command starts");
+    let pid = child.id();
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+                    if let Some(kib) = s
+                        .lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<u64>().ok())
+                    {
+                        peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        })
+    };
+    let output = child.wait_with_output().expect("command runs");
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = sampler.join();
+    (output, peak.load(std::sync::atomic::Ordering::Relaxed))
+}

@@ -203,7 +203,7 @@ pub enum OutboxItem {
     File {
         group: LocalId,
         spool: String,
-        record: FileRecord,
+        record: Box<FileRecord>,
         history: Vec<u8>,
         /// The blob once created on the relay (ID, token, size).
         upload: Option<([u8; 32], [u8; 32], u64)>,

@@ -278,7 +278,7 @@ impl Messenger {
             OutboxItem::File {
                 group: group.id,
                 spool: spool_file,
-                record,
+                record: Box::new(record),
                 history: key.clone(),
                 upload: None,
             },
@@ -338,7 +338,7 @@ impl Messenger {
             .await?
             .upload_file(&spool_path, Some(&resume), progress.as_ref())
             .await?;
-        let mut record = record.clone();
+        let mut record = (**record).clone();
         record.blob_id = sealed.blob.blob_id().0;
         let content = Content::File(ref_from_record(&record)?).encode()?.to_vec();
         let mut batch = self.store.batch();
