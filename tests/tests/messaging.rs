@@ -414,3 +414,52 @@ async fn the_relay_stores_no_text_name_file_name_or_identity_key() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_changes_are_ordered_by_the_relay_and_the_loser_proposes_again() {
+    let relay = TestRelay::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut desk = profile(&relay, dir.path(), "Desk").await;
+    let mut partner = profile(&relay, dir.path(), "Partner").await;
+    let mut trainee = profile(&relay, dir.path(), "Trainee").await;
+    let partner_name = pair(&mut desk, &mut partner, "desk").await;
+    let trainee_name = pair(&mut desk, &mut trainee, "desk").await;
+    desk.create_group("T").await.expect("group");
+    desk.add_to_group("T", &[partner_name, trainee_name])
+        .await
+        .expect("added");
+    partner.sync().await.expect("sync");
+    trainee.sync().await.expect("sync");
+
+    for round in 0..3 {
+        // Two members change the group at the same moment: both commits
+        // are built on the same epoch; the relay's order picks one.
+        let (a, b) = tokio::join!(desk.update_keys("T"), partner.update_keys("T"));
+        a.expect("the desk's change goes through");
+        b.expect("the partner's change goes through");
+        for m in [&mut desk, &mut partner, &mut trainee] {
+            m.sync().await.expect("sync");
+        }
+        let code = desk.group_check_code("T").expect("code");
+        assert_eq!(
+            partner.group_check_code("T").expect("code"),
+            code,
+            "round {round}"
+        );
+        assert_eq!(
+            trainee.group_check_code("T").expect("code"),
+            code,
+            "round {round}"
+        );
+    }
+    desk.send_text("T", "still one group").await.expect("send");
+    partner.sync().await.expect("sync");
+    trainee.sync().await.expect("sync");
+    for m in [&partner, &trainee] {
+        assert!(m
+            .history(Some("T"))
+            .expect("history")
+            .iter()
+            .any(|h| h.text.as_deref() == Some("still one group")));
+    }
+}

@@ -12,10 +12,15 @@ use openmls::prelude::MlsGroup;
 use sanad_protocol::content::{Content, GroupMailbox, GroupWelcome, OwnerSeed};
 
 use super::contact::same_name;
+use super::records::LocalId;
 use super::records::{self, new_id, Group, GroupEvent, GroupKind, HistoryBody, OutboxItem};
 use super::{now_secs, Messenger, MessengerError};
 use crate::mls::MlsError;
 use crate::profile::store::Table;
+
+/// How many times a change is proposed again after losing its epoch to
+/// another member's change.
+pub const MAX_COMMIT_ATTEMPTS: usize = 4;
 
 /// A usable team name: 1 to `MAX_GROUP_NAME_LEN` bytes once trimmed, no
 /// control or bidi control characters.
@@ -176,6 +181,60 @@ impl Messenger {
         })
     }
 
+    /// See a change to a group through: `build` makes the commit (and, for
+    /// additions, the welcome) on the group's current state; the commit is
+    /// written with the MLS state, deposited, and merged once the relay's
+    /// order shows it first in its epoch. If another member's commit came
+    /// first, ours was dropped while processing theirs, and the change is
+    /// built again on the new epoch (at most [`MAX_COMMIT_ATTEMPTS`] times).
+    /// Returns the welcome of the commit that won.
+    async fn commit_change<F>(
+        &mut self,
+        group_id: LocalId,
+        mut build: F,
+    ) -> Result<Option<Vec<u8>>, MessengerError>
+    where
+        F: FnMut(
+            &crate::mls::Mls,
+            &mut MlsGroup,
+        ) -> Result<(Vec<u8>, Option<Vec<u8>>), MessengerError>,
+    {
+        for _ in 0..MAX_COMMIT_ATTEMPTS {
+            let group = self.group_by_id(&group_id)?;
+            if !group.active {
+                return Err(MessengerError::NotMember);
+            }
+            let mut mls_group = self.load_mls(&group)?;
+            let (commit, welcome) = build(&self.mls, &mut mls_group)?;
+            let mut batch = self.store.batch();
+            self.push_outbox(
+                &mut batch,
+                OutboxItem::Deposit {
+                    send_id: group.mailbox.send_id,
+                    deposit_key: super::sync::random_deposit_key(),
+                    body: commit,
+                    commit_of: Some(group.id),
+                    history: None,
+                },
+            )?;
+            self.commit(batch)?;
+            let (_, queued) = self.flush_outbox().await?;
+            if queued > 0 {
+                // The relay went away: the change waits in the outbox.
+                self.client().await?;
+            }
+            let won = self.confirm_commits().await?;
+            if won.contains(&group_id) {
+                return Ok(welcome);
+            }
+            if self.group_by_id(&group_id)?.commit_won != Some(false) {
+                return Err(MlsError::PendingCommit.into());
+            }
+            tracing::debug!("another member's change won the epoch; proposing again");
+        }
+        Err(MlsError::PendingCommit.into())
+    }
+
     /// Add contacts to a team. Each contact must have sent a spare key
     /// package (they do after their first sync with this profile). The
     /// commit is confirmed through the relay before the welcome goes out
@@ -194,8 +253,7 @@ impl Messenger {
         if !group.active {
             return Err(MessengerError::NotMember);
         }
-        let mut mls_group = self.load_mls(&group)?;
-        let members = crate::mls::Mls::member_keys(&mls_group);
+        let members = crate::mls::Mls::member_keys(&self.load_mls(&group)?);
         let mut chosen = Vec::new();
         let mut key_packages = Vec::new();
         for name in contacts {
@@ -216,27 +274,19 @@ impl Messenger {
             key_packages.push(kp);
             chosen.push(contact);
         }
-        let (commit, welcome) = self.mls.add_members(&mut mls_group, &key_packages)?;
+        // The key packages used are spent whatever happens next.
         let mut batch = self.store.batch();
         for contact in &chosen {
             records::put(&mut batch, Table::Contacts, &contact.id, contact)?;
         }
-        self.push_outbox(
-            &mut batch,
-            OutboxItem::Deposit {
-                send_id: group.mailbox.send_id,
-                deposit_key: super::sync::random_deposit_key(),
-                body: commit,
-                commit_of: Some(group.id),
-                history: None,
-            },
-        )?;
         self.commit(batch)?;
-        self.flush_outbox().await?;
-        let won = self.confirm_commits().await?;
-        if !won.contains(&group.id) {
-            return Err(MlsError::PendingCommit.into());
-        }
+        let welcome = self
+            .commit_change(group.id, |mls, g| {
+                let (commit, welcome) = mls.add_members(g, &key_packages)?;
+                Ok((commit, Some(welcome)))
+            })
+            .await?
+            .ok_or(MessengerError::CorruptRecord)?;
 
         // The add is final: welcome each new member through their
         // one-to-one conversation, which carries the team's mailbox too.
@@ -293,8 +343,7 @@ impl Messenger {
         if !group.active {
             return Err(MessengerError::NotMember);
         }
-        let mut mls_group = self.load_mls(&group)?;
-        let members = crate::mls::Mls::member_keys(&mls_group);
+        let members = crate::mls::Mls::member_keys(&self.load_mls(&group)?);
         let mut keys = Vec::new();
         let mut names = Vec::new();
         for name in contacts {
@@ -305,24 +354,18 @@ impl Messenger {
             keys.push(contact.signature_key.clone());
             names.push(contact.name.clone());
         }
-        let commit = self.mls.remove_members(&mut mls_group, &keys)?;
-        let mut batch = self.store.batch();
-        self.push_outbox(
-            &mut batch,
-            OutboxItem::Deposit {
-                send_id: group.mailbox.send_id,
-                deposit_key: super::sync::random_deposit_key(),
-                body: commit,
-                commit_of: Some(group.id),
-                history: None,
-            },
-        )?;
-        self.commit(batch)?;
-        self.flush_outbox().await?;
-        let won = self.confirm_commits().await?;
-        if !won.contains(&group.id) {
-            return Err(MlsError::PendingCommit.into());
-        }
+        self.commit_change(group.id, |mls, g| {
+            // Someone else may have removed them in the meantime.
+            let still: Vec<Vec<u8>> = crate::mls::Mls::member_keys(g)
+                .into_iter()
+                .filter(|k| keys.contains(k))
+                .collect();
+            if still.is_empty() {
+                return Err(MessengerError::NotAMember);
+            }
+            Ok((mls.remove_members(g, &still)?, None))
+        })
+        .await?;
         let mut group = self.group_by_id(&group.id)?;
         let mut batch = self.store.batch();
         self.push_history(
@@ -408,15 +451,14 @@ impl Messenger {
         Ok(queued.iter().filter(|id| won.contains(id)).count())
     }
 
-    /// Force a key update in one conversation now.
+    /// Renew this device's keys in one conversation now (a self-update
+    /// commit), proposed again if another member's change wins the epoch.
     pub async fn update_keys(&mut self, name: &str) -> Result<(), MessengerError> {
-        let mut group = self.resolve(name)?;
-        group.last_update = 0;
-        let mut batch = self.store.batch();
-        records::put(&mut batch, Table::Groups, &group.id, &group)?;
-        self.commit(batch)?;
+        self.check()?;
         self.sync_quietly().await?;
-        self.self_updates_due().await?;
+        let group = self.resolve(name)?;
+        self.commit_change(group.id, |mls, g| Ok((mls.self_update(g)?, None)))
+            .await?;
         Ok(())
     }
 }
