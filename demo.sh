@@ -10,7 +10,7 @@ data="./demo-data"
 
 echo "== Building (release) =="
 cargo build --release --quiet -p sanad-relay --bin sanad-relay
-cargo build --release --quiet -p sanad-client --example relay-demo
+cargo build --release --quiet -p sanad-client --example relay-demo --bin sanad
 
 relay=./target/release/sanad-relay
 if [ ! -f "$data/relay.addr" ]; then
@@ -31,6 +31,36 @@ trap stop_relay EXIT
 
 echo "== Client =="
 ./target/release/examples/relay-demo --relay "$(cat "$data/relay.addr")" --size-mib "${SANAD_DEMO_MIB:-48}"
+
+echo "== Two people, end to end encrypted: the sanad CLI =="
+# Demo passphrase for both profiles (a real user is asked, without echo).
+export SANAD_PASSPHRASE="${SANAD_PASSPHRASE:-demo passphrase, not a real one}"
+sanad=./target/release/sanad
+alice="$data/profiles/alice"
+bob="$data/profiles/bob"
+if [ ! -d "$alice" ]; then
+  echo "-- sanad init (Alice, in Tunis) and sanad init (Bob, a partner)"
+  "$sanad" --profile "$alice" init --relay "$(cat "$data/relay.addr")" --name "Alice"
+  "$sanad" --profile "$bob" --lang ar init --relay "$(cat "$data/relay.addr")" --name "Bob"
+  echo "-- Alice: sanad invite (she gives this line to Bob over a channel she trusts)"
+  invite=$("$sanad" --profile "$alice" invite)
+  echo "$invite"
+  echo "-- Bob: sanad contact add INVITE --name alice"
+  "$sanad" --profile "$bob" contact add "$invite" --name alice
+  "$sanad" --profile "$alice" --quiet sync
+fi
+echo "-- Both compare the safety number (the same digits on both sides):"
+"$sanad" --profile "$alice" contact verify Bob
+"$sanad" --profile "$bob" --lang ar contact verify alice
+echo "-- Bob sends a text and a file; Alice syncs and saves the file"
+"$sanad" --profile "$bob" --lang fr send alice "Le rapport de cette semaine suit. — التقرير مرفق"
+head -c $((3 * 1024 * 1024)) /dev/urandom > "$data/report.pdf"
+"$sanad" --profile "$bob" send alice --file "$data/report.pdf"
+"$sanad" --profile "$alice" sync
+id=$("$sanad" --profile "$alice" --json inbox | grep -o '"id": "[0-9a-f]*"' | tail -1 | cut -d'"' -f4)
+rm -f "$data/report-saved.pdf"
+"$sanad" --profile "$alice" save "$id" --out "$data/report-saved.pdf"
+cmp "$data/report.pdf" "$data/report-saved.pdf" && echo "-- The saved file is byte-identical."
 
 echo "== Stopping the relay (SIGTERM: finishes in-flight writes, flushes) =="
 stop_relay
