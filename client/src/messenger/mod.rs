@@ -297,6 +297,26 @@ impl Messenger {
         }
     }
 
+    /// The key-update policy: (messages sent in a conversation, seconds)
+    /// after which this device renews its keys there.
+    pub fn update_policy(&self) -> (u32, u64) {
+        (
+            self.identity.update_every_messages,
+            self.identity.update_every_secs,
+        )
+    }
+
+    /// Change the key-update policy (at least 1 message and 1 hour: more
+    /// often only costs bandwidth, never is not an option).
+    pub fn set_update_policy(&mut self, messages: u32, secs: u64) -> Result<(), MessengerError> {
+        self.check()?;
+        self.identity.update_every_messages = messages.max(1);
+        self.identity.update_every_secs = secs.max(3600);
+        let mut batch = self.store.batch();
+        records::put(&mut batch, Table::Meta, IDENTITY_KEY, &self.identity)?;
+        self.commit(batch)
+    }
+
     /// The profile directory.
     pub fn dir(&self) -> &ProfileDir {
         &self.dir
