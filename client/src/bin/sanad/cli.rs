@@ -5,6 +5,11 @@ use clap::{Arg, ArgAction, Command};
 use sanad_client::i18n::Localizer;
 use sanad_client::t;
 
+/// The longest validity `sanad invite --valid-days` accepts.
+const INVITE_MAX_DAYS: u64 = 90;
+/// The validity of an invite when `--valid-days` is not given.
+const INVITE_DEFAULT_DAYS: &str = "7";
+
 fn template(loc: &Localizer, subcommands: bool) -> String {
     let mut s = String::from("{about-with-newline}\n");
     s.push_str(&t!(loc, "help-usage"));
@@ -58,6 +63,8 @@ pub fn command(loc: &Localizer) -> Command {
                 .long("profile")
                 .value_name("DIR")
                 .env("SANAD_PROFILE")
+                // clap would add "[env: …]" in English; opt-profile says it.
+                .hide_env(true)
                 .global(true)
                 .help(t!(loc, "opt-profile")),
         )
@@ -126,9 +133,17 @@ pub fn command(loc: &Localizer) -> Command {
                     Arg::new("valid-days")
                         .long("valid-days")
                         .value_name("DAYS")
-                        .value_parser(clap::value_parser!(u64).range(1..=90))
-                        .default_value("7")
-                        .help(t!(loc, "opt-valid-days")),
+                        .value_parser(clap::value_parser!(u64).range(1..=INVITE_MAX_DAYS))
+                        .default_value(INVITE_DEFAULT_DAYS)
+                        // clap would add "[default: 7]" in English; the
+                        // message says it.
+                        .hide_default_value(true)
+                        .help(t!(
+                            loc,
+                            "opt-valid-days",
+                            max = INVITE_MAX_DAYS,
+                            default = loc.digits(INVITE_DEFAULT_DAYS)
+                        )),
                 ),
         )
         .subcommand(
@@ -176,10 +191,11 @@ pub fn command(loc: &Localizer) -> Command {
         )
         .subcommand(cmd(loc, "sync", t!(loc, "cmd-sync"), false))
         .subcommand(cmd(loc, "inbox", t!(loc, "cmd-inbox"), false))
-        .subcommand(
-            cmd(loc, "read", t!(loc, "cmd-read"), false)
-                .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
-        )
+        .subcommand(cmd(loc, "read", t!(loc, "cmd-read"), false).arg(positional(
+            "name",
+            "NAME",
+            t!(loc, "arg-conversation"),
+        )))
         .subcommand(
             cmd(loc, "save", t!(loc, "cmd-save"), false)
                 .arg(positional("id", "MESSAGE_ID", t!(loc, "arg-message-id")))
@@ -196,8 +212,11 @@ pub fn command(loc: &Localizer) -> Command {
             cmd(loc, "group", t!(loc, "cmd-group"), true)
                 .subcommand_required(true)
                 .subcommand(
-                    cmd(loc, "create", t!(loc, "cmd-group-create"), false)
-                        .arg(positional("name", "NAME", t!(loc, "arg-group"))),
+                    cmd(loc, "create", t!(loc, "cmd-group-create"), false).arg(positional(
+                        "name",
+                        "NAME",
+                        t!(loc, "arg-group"),
+                    )),
                 )
                 .subcommand(
                     cmd(loc, "add", t!(loc, "cmd-group-add"), false)
@@ -223,8 +242,11 @@ pub fn command(loc: &Localizer) -> Command {
                 )
                 .subcommand(cmd(loc, "list", t!(loc, "cmd-group-list"), false))
                 .subcommand(
-                    cmd(loc, "check", t!(loc, "cmd-group-check"), false)
-                        .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
+                    cmd(loc, "check", t!(loc, "cmd-group-check"), false).arg(positional(
+                        "name",
+                        "NAME",
+                        t!(loc, "arg-conversation"),
+                    )),
                 ),
         )
         .subcommand(
@@ -234,8 +256,11 @@ pub fn command(loc: &Localizer) -> Command {
                 .subcommand(cmd(loc, "flush", t!(loc, "cmd-outbox-flush"), false)),
         )
         .subcommand(
-            cmd(loc, "update-keys", t!(loc, "cmd-update-keys"), false)
-                .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
+            cmd(loc, "update-keys", t!(loc, "cmd-update-keys"), false).arg(positional(
+                "name",
+                "NAME",
+                t!(loc, "arg-conversation"),
+            )),
         )
         .subcommand(
             cmd(loc, "panic", t!(loc, "cmd-panic"), false).arg(
