@@ -11,6 +11,7 @@ app-about = سند: رسائل وملفات مشفّرة من طرف إلى طر
 app-after-help = ابدأ بالأمر `sanad init`، ثم `sanad invite`. تُؤخذ عبارة المرور من SANAD_PASSPHRASE أو من --passphrase-file، وإلا فسيُطلب منك إدخالها.
 help-usage = طريقة الاستخدام:
 help-commands = الأوامر:
+help-arguments = الوسائط:
 help-options = الخيارات:
 opt-help = عرض هذه المساعدة
 opt-version = عرض رقم الإصدار

@@ -8,6 +8,7 @@ app-about = Sanad: end-to-end encrypted messages and files through a Sanad relay
 app-after-help = Start with `sanad init`, then `sanad invite`. The passphrase comes from SANAD_PASSPHRASE, --passphrase-file, or is asked for.
 help-usage = Usage:
 help-commands = Commands:
+help-arguments = Arguments:
 help-options = Options:
 opt-help = Show this help
 opt-version = Show the version

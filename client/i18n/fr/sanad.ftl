@@ -8,6 +8,7 @@ app-about = Sanad : messages et fichiers chiffrés de bout en bout, transmis pa
 app-after-help = Commencez par `sanad init`, puis `sanad invite`. La phrase secrète est lue dans SANAD_PASSPHRASE ou dans --passphrase-file ; à défaut, elle vous est demandée.
 help-usage = Utilisation :
 help-commands = Commandes :
+help-arguments = Arguments :
 help-options = Options :
 opt-help = Afficher cette aide
 opt-version = Afficher la version
