@@ -14,6 +14,20 @@
 //!   work; the text is plain Unicode Arabic.
 //! - Digits that people compare or read aloud (safety numbers, check codes)
 //!   are shown in Arabic-Indic digits in Arabic ([`Localizer::digits`]).
+//! - Numbers placed in messages are written the language's way: Arabic-Indic
+//!   digits and the Arabic decimal separator (U+066B) in Arabic, a decimal
+//!   comma in French ([`Localizer::decimal`] for numbers formatted outside a
+//!   message). Inside a message the number stays a Fluent number until it
+//!   is printed, so plural selection (`{ $n -> [one] … }`) still sees the
+//!   number: only its printed form changes (a Fluent formatter, see
+//!   [`localise_number`]). Text values (names, message IDs, paths) keep
+//!   their ASCII digits, since people type them back into commands.
+//! - Arabic plural forms are chosen with `{ PLURAL($n) -> … }`, never a
+//!   bare `{ $n -> … }`: the plural rules Fluent ships (intl_pluralrules
+//!   7.0) test the integer itself where CLDR tests `n % 100`, so 103 would
+//!   take `other` instead of `few` and 111 `other` instead of `many`.
+//!   `PLURAL` ([`arabic_plural_category`]) applies the CLDR rule; a test
+//!   keeps bare selectors out of the Arabic catalogue.
 //!
 //! Catalogues live in `client/i18n/{en,fr,ar}/sanad.ftl`, compiled into the
 //! binary. Tests check that the three have the same messages with the same
@@ -136,6 +150,72 @@ macro_rules! num_arg {
 }
 num_arg!(u8, u16, u32, u64, usize, i32, i64);
 
+/// `ascii`, a number as Rust or Fluent prints it (`-12.5`), written the
+/// way `lang` writes numbers: French `-12,5`, Arabic `-١٢٫٥`.
+fn localise_number(lang: Lang, ascii: &str) -> String {
+    ascii
+        .chars()
+        .map(|c| match (lang, c) {
+            (Lang::Fr, '.') => ',',
+            (Lang::Ar, '.') => ARABIC_DECIMAL_SEPARATOR,
+            (Lang::Ar, '0'..='9') => arabic_digit(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// The Arabic decimal separator (U+066B).
+const ARABIC_DECIMAL_SEPARATOR: char = '\u{066B}';
+
+/// The Arabic-Indic digit for an ASCII digit; anything else unchanged.
+fn arabic_digit(c: char) -> char {
+    match c.to_digit(10) {
+        Some(d) if c.is_ascii_digit() => char::from_u32(0x0660 + d).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The printed form of a number placed in a French message (Fluent calls
+/// it for every placeable value; `None` keeps its own form).
+fn number_fr<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(localise_number(Lang::Fr, &n.as_string())),
+        _ => None,
+    }
+}
+
+/// The printed form of a number placed in an Arabic message.
+fn number_ar<M>(value: &FluentValue<'_>, _: &M) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(localise_number(Lang::Ar, &n.as_string())),
+        _ => None,
+    }
+}
+
+/// The CLDR cardinal plural category of `n` in Arabic: `zero` 0, `one` 1,
+/// `two` 2, `few` when n % 100 is 3 to 10, `many` when it is 11 to 99,
+/// `other` for the rest (100, 101, 102, fractions).
+pub fn arabic_plural_category(n: f64) -> &'static str {
+    let n = n.abs();
+    if n.fract() != 0.0 || !n.is_finite() {
+        return "other";
+    }
+    if n == 0.0 {
+        return "zero";
+    }
+    if n == 1.0 {
+        return "one";
+    }
+    if n == 2.0 {
+        return "two";
+    }
+    match n % 100.0 {
+        r if (3.0..=10.0).contains(&r) => "few",
+        r if (11.0..=99.0).contains(&r) => "many",
+        _ => "other",
+    }
+}
+
 /// Right-to-left isolate, first-strong isolate, pop directional isolate.
 const RLI: char = '\u{2067}';
 const PDI: char = '\u{2069}';
@@ -148,15 +228,39 @@ pub struct Localizer {
 }
 
 fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    bundle_from(lang, lang.source())
+}
+
+/// A bundle for `lang` holding the messages of `source`.
+fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Values inside right-to-left messages are isolated (FSI … PDI): see
     // the module docs. Left-to-right text needs none, and invisible marks
     // would end up in names people copy into commands.
     bundle.set_use_isolating(lang.is_rtl());
+    // Numbers in placeables are printed with the language's digits and
+    // decimal separator; selectors still see the number.
+    match lang {
+        Lang::En => {}
+        Lang::Fr => bundle.set_formatter(Some(number_fr)),
+        Lang::Ar => {
+            bundle.set_formatter(Some(number_ar));
+            // A fresh bundle has no functions, so this cannot collide.
+            let _ = bundle.add_function("PLURAL", |positional, _named| {
+                match positional.first() {
+                    Some(FluentValue::Number(n)) => {
+                        FluentValue::from(arabic_plural_category(n.value))
+                    }
+                    // Not a number: the select falls to its default variant.
+                    _ => FluentValue::Error,
+                }
+            });
+        }
+    }
     // The catalogues are ours and tested; a syntax error would show as the
     // message ID, never as a crash.
-    let resource = match FluentResource::try_new(lang.source().to_owned()) {
+    let resource = match FluentResource::try_new(source.to_owned()) {
         Ok(r) => r,
         Err((r, _)) => r,
     };
@@ -235,12 +339,23 @@ impl Localizer {
         if self.lang != Lang::Ar {
             return text.to_owned();
         }
-        text.chars()
-            .map(|c| match c.to_digit(10) {
-                Some(d) if c.is_ascii_digit() => char::from_u32(0x0660 + d).unwrap_or(c),
-                _ => c,
-            })
-            .collect()
+        text.chars().map(arabic_digit).collect()
+    }
+
+    /// `items` as a list (names of members, of contacts): comma-separated,
+    /// with the Arabic comma (U+060C) in Arabic.
+    pub fn list(&self, items: &[String]) -> String {
+        let separator = match self.lang {
+            Lang::Ar => "\u{060C} ",
+            Lang::En | Lang::Fr => ", ",
+        };
+        items.join(separator)
+    }
+
+    /// `value` with exactly `places` decimals, written the language's way:
+    /// `1.5` in English, `1,5` in French, `١٫٥` in Arabic.
+    pub fn decimal(&self, value: f64, places: usize) -> String {
+        localise_number(self.lang, &format!("{value:.places$}"))
     }
 
     /// Every message ID of a language's catalogue, with the variables each
@@ -266,24 +381,39 @@ impl Localizer {
     }
 }
 
+/// The variables a pattern uses, wherever they sit: in text placeables,
+/// selectors, variants, function arguments, nested placeables.
 fn collect_vars(pattern: &fluent_syntax::ast::Pattern<&str>, out: &mut Vec<String>) {
     use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
     fn inline(e: &InlineExpression<&str>, out: &mut Vec<String>) {
-        if let InlineExpression::VariableReference { id } = e {
-            out.push(id.name.to_owned());
+        match e {
+            InlineExpression::VariableReference { id } => out.push(id.name.to_owned()),
+            InlineExpression::FunctionReference { arguments, .. } => {
+                for a in &arguments.positional {
+                    inline(a, out);
+                }
+                for a in &arguments.named {
+                    inline(&a.value, out);
+                }
+            }
+            InlineExpression::Placeable { expression } => expr(expression, out),
+            _ => {}
+        }
+    }
+    fn expr(e: &Expression<&str>, out: &mut Vec<String>) {
+        match e {
+            Expression::Inline(e) => inline(e, out),
+            Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for v in variants {
+                    collect_vars(&v.value, out);
+                }
+            }
         }
     }
     for element in &pattern.elements {
         if let PatternElement::Placeable { expression } = element {
-            match expression {
-                Expression::Inline(e) => inline(e, out),
-                Expression::Select { selector, variants } => {
-                    inline(selector, out);
-                    for v in variants {
-                        collect_vars(&v.value, out);
-                    }
-                }
-            }
+            expr(expression, out);
         }
     }
 }
@@ -356,6 +486,138 @@ mod tests {
     fn arabic_digits_replace_ascii_digits_only_in_arabic() {
         assert_eq!(Localizer::new(Lang::Ar).digits("12 90"), "١٢ ٩٠");
         assert_eq!(Localizer::new(Lang::Fr).digits("12 90"), "12 90");
+    }
+
+    /// A localizer over `source` alone (no English fallback).
+    fn localizer_of(lang: Lang, source: &str) -> Localizer {
+        Localizer {
+            lang,
+            bundle: bundle_from(lang, source),
+            fallback: None,
+        }
+    }
+
+    const ARABIC_FILES: &str = "files = { PLURAL($n) ->
+    [zero] لا ملفات
+    [one] ملف واحد
+    [two] ملفان
+    [few] { $n } ملفات
+    [many] { $n } ملفًا
+   *[other] { $n } ملف
+}
+";
+
+    #[test]
+    fn arabic_plural_selection_sees_the_number_while_its_digits_are_arabic_indic() {
+        let loc = localizer_of(Lang::Ar, ARABIC_FILES);
+        let files = |n: u64| strip_bidi_marks(&loc.message("files", &[("n", Arg::from(n))]));
+        assert_eq!(files(0), "لا ملفات");
+        assert_eq!(files(1), "ملف واحد");
+        assert_eq!(files(2), "ملفان");
+        assert_eq!(files(3), "٣ ملفات");
+        assert_eq!(files(10), "١٠ ملفات");
+        assert_eq!(files(11), "١١ ملفًا");
+        assert_eq!(files(99), "٩٩ ملفًا");
+        assert_eq!(files(100), "١٠٠ ملف");
+        assert_eq!(files(102), "١٠٢ ملف");
+        assert_eq!(files(103), "١٠٣ ملفات");
+        assert_eq!(files(1011), "١٠١١ ملفًا");
+    }
+
+    #[test]
+    fn arabic_plural_categories_follow_cldr_modulo_one_hundred() {
+        let cases = [
+            (0.0, "zero"),
+            (1.0, "one"),
+            (2.0, "two"),
+            (3.0, "few"),
+            (10.0, "few"),
+            (11.0, "many"),
+            (99.0, "many"),
+            (100.0, "other"),
+            (101.0, "other"),
+            (102.0, "other"),
+            (103.0, "few"),
+            (110.0, "few"),
+            (111.0, "many"),
+            (1023.0, "many"),
+            (1.5, "other"),
+        ];
+        for (n, category) in cases {
+            assert_eq!(arabic_plural_category(n), category, "{n}");
+        }
+    }
+
+    #[test]
+    fn the_arabic_catalogue_selects_plurals_only_through_plural() {
+        use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
+        let Ok(resource) = fluent_syntax::parser::parse(Lang::Ar.source()) else {
+            panic!("the Arabic catalogue does not parse");
+        };
+        for entry in resource.body {
+            let Entry::Message(m) = entry else { continue };
+            let Some(pattern) = m.value else { continue };
+            for element in pattern.elements {
+                if let PatternElement::Placeable {
+                    expression: Expression::Select { selector, .. },
+                } = element
+                {
+                    assert!(
+                        !matches!(selector, InlineExpression::VariableReference { .. }),
+                        "{} selects on a bare variable: use PLURAL($n)",
+                        m.id.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_catalogue_plurals_and_counts_use_arabic_indic_digits() {
+        let loc = Localizer::new(Lang::Ar);
+        let bytes = |n: u64| strip_bidi_marks(&t!(loc, "unit-bytes", n = n));
+        assert_eq!(bytes(2), "بايتان");
+        assert_eq!(bytes(5), "٥ بايتات");
+        assert_eq!(bytes(512), "٥١٢ بايتًا");
+        assert_eq!(bytes(700), "٧٠٠ بايت");
+        assert_eq!(bytes(703), "٧٠٣ بايتات");
+        let summary = t!(loc, "sync-summary", received = 12, sent = 0, queued = 3);
+        assert!(summary.contains("١٢") && summary.contains('٠'), "{summary}");
+        assert!(!summary.chars().any(|c| c.is_ascii_digit()), "{summary}");
+    }
+
+    #[test]
+    fn french_numbers_in_messages_take_a_decimal_comma_and_plural_forms() {
+        let loc = Localizer::new(Lang::Fr);
+        assert_eq!(t!(loc, "unit-bytes", n = 1u64), "1 octet");
+        assert_eq!(t!(loc, "unit-bytes", n = 700u64), "700 octets");
+        let fr = localizer_of(Lang::Fr, "ratio = { $n }\n");
+        assert_eq!(fr.message("ratio", &[("n", Arg::Num(1.5))]), "1,5");
+        let en = localizer_of(Lang::En, "ratio = { $n }\n");
+        assert_eq!(en.message("ratio", &[("n", Arg::Num(1.5))]), "1.5");
+    }
+
+    #[test]
+    fn text_values_keep_their_ascii_digits_in_arabic() {
+        let loc = localizer_of(Lang::Ar, "id = { $id }\n");
+        let s = loc.message("id", &[("id", Arg::from("m-42"))]);
+        assert_eq!(strip_bidi_marks(&s), "m-42");
+    }
+
+    #[test]
+    fn decimals_are_written_with_each_languages_separator_and_digits() {
+        assert_eq!(Localizer::new(Lang::En).decimal(1.5, 1), "1.5");
+        assert_eq!(Localizer::new(Lang::Fr).decimal(1.5, 1), "1,5");
+        assert_eq!(Localizer::new(Lang::Ar).decimal(1.5, 1), "١٫٥");
+        assert_eq!(Localizer::new(Lang::Ar).decimal(1023.96, 1), "١٠٢٤٫٠");
+        assert_eq!(Localizer::new(Lang::Fr).decimal(2.0, 0), "2");
+    }
+
+    #[test]
+    fn lists_are_separated_with_each_languages_comma() {
+        let names = ["Amal".to_owned(), "Omar".to_owned()];
+        assert_eq!(Localizer::new(Lang::Fr).list(&names), "Amal, Omar");
+        assert_eq!(Localizer::new(Lang::Ar).list(&names), "Amal\u{060C} Omar");
     }
 
     #[test]

@@ -8,6 +8,7 @@ app-about = Sanad: end-to-end encrypted messages and files through a Sanad relay
 app-after-help = Start with `sanad init`, then `sanad invite`. The passphrase comes from SANAD_PASSPHRASE, --passphrase-file, or is asked for.
 help-usage = Usage:
 help-commands = Commands:
+help-arguments = Arguments:
 help-options = Options:
 opt-help = Show this help
 opt-version = Show the version
@@ -20,7 +21,7 @@ opt-relay = The relay's address line (sanad://host:port?pin=…), from its opera
 opt-name = Your name as your contacts will see it
 opt-qr = Also draw the invite as a QR code
 opt-qr-svg = Also write the invite's QR code to this SVG file
-opt-valid-days = Days the invite stays valid (1 to 90)
+opt-valid-days = Days the invite stays valid (1 to { $max }; default { $default })
 opt-contact-name = The name you give this contact
 opt-confirm = Mark the contact verified (after comparing the safety number)
 opt-file = Send this file instead of a text
@@ -111,6 +112,7 @@ group-check = Check code of { $name }:
 group-check-how = Every member sees the same code. If someone's differs, the group has split: tell the desk.
 outbox-empty = Nothing waits to be sent.
 outbox-line = { $kind } to { $to }
+outbox-line-unnamed = { $kind }
 outbox-kind-file = file
 outbox-kind-message = message
 outbox-kind-control = key or group update
@@ -124,7 +126,11 @@ panic-confirm-word = DESTROY
 panic-cancelled = Nothing was destroyed.
 panic-done = The key is destroyed. This profile can no longer be opened.
 panic-limits = What this does not protect against: copies of the profile made earlier (backups, a seized disk image), the storage keeping old blocks (flash memory), spyware that already read the key, and what your contacts and the relay hold (the relay holds only encrypted data).
-unit-bytes = { $n } bytes
+unit-bytes =
+    { $n ->
+        [one] { $n } byte
+       *[other] { $n } bytes
+    }
 unit-kib = { $n } KiB
 unit-mib = { $n } MiB
 unit-gib = { $n } GiB
@@ -132,6 +138,7 @@ tried-both = tried QUIC (UDP) and TLS (TCP)
 tried-quic = tried QUIC (UDP)
 tried-tcp = tried TLS (TCP)
 tried-none = nothing could be tried
+progress-line = { $done } of { $total } · { $rate }/s · { $left } left
 
 ## Errors
 
@@ -142,7 +149,7 @@ error-pin-mismatch = This relay is not the one in your invite: its key does not 
 error-connection-lost = The connection to the relay was lost. Try again; nothing is lost.
 error-quota = The recipient's mailbox on the relay is full. Try again later.
 error-relay-full = The relay's storage is full. Tell its operator.
-error-too-large = Too large for the relay (limit { $limit } bytes).
+error-too-large = Too large for the relay (limit { $limit }).
 error-unknown-mailbox = The relay does not know this conversation's mailbox (it may have expired).
 error-unknown-blob = The relay no longer has this file (it may have expired). Ask the sender to send it again.
 error-relay-stopping = The relay is restarting. Try again in a minute.
@@ -159,7 +166,7 @@ error-unknown-name = No contact or group has that name. See `sanad contact list`
 error-unknown-message = No message has that ID. See `sanad inbox`.
 error-not-a-file = That message is not a file you can save.
 error-name-taken = That name is already used by a contact or a group.
-error-invalid-name = That name cannot be used (1 to 64 characters, no control characters).
+error-invalid-name = That name cannot be used: it is empty, too long, or contains control characters.
 error-no-key-package = That contact's device has not yet sent the key needed to add them to a group. Ask them to run `sanad sync`, then run `sanad sync` yourself.
 error-already-member = Already a member of that group.
 error-not-a-member = Not a member of that group.
@@ -172,9 +179,19 @@ error-profile-exists = A profile already exists there.
 error-profile = The profile cannot be opened: { $detail }
 error-passphrase-required = A passphrase is needed: set SANAD_PASSPHRASE or use --passphrase-file.
 error-passphrase-mismatch = The two passphrases differ. Nothing was created.
-error-passphrase-short = The passphrase must have at least 8 characters.
+error-passphrase-short = The passphrase must have at least { $min } characters.
 error-commit-conflict = Someone else changed the group at the same moment. Run the command again.
 error-mls = The conversation's encryption refused this: { $detail }
 error-io = File error: { $detail }
+error-confirm-needs-terminal = Typing the confirmation word needs a terminal. To destroy without being asked, add --yes.
+error-qr-too-long = The invite is too long to draw as a QR code. Give the text line instead.
+error-profile-dir-not-empty = That directory is not empty. Choose a new or empty directory for the profile.
+error-key-file-damaged = The profile's key file is damaged; the profile cannot be opened.
+error-profile-newer = This profile was made by a newer version of Sanad. Update Sanad.
+error-profile-incomplete = The profile is incomplete: its data is missing.
+error-no-default-location = This system has no default place for profiles. Choose one with --profile DIR.
+error-file-not-found = That file or directory does not exist.
+error-file-permission = Permission denied: that file or directory cannot be read or written.
+error-file-exists = A file already exists there. Choose another name; nothing was overwritten.
 error-store = The profile's data is damaged.
 error-other = { $detail }

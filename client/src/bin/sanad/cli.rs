@@ -5,7 +5,17 @@ use clap::{Arg, ArgAction, Command};
 use sanad_client::i18n::Localizer;
 use sanad_client::t;
 
-fn template(loc: &Localizer, subcommands: bool) -> String {
+/// The longest validity `sanad invite --valid-days` accepts.
+const INVITE_MAX_DAYS: u64 = 90;
+/// The validity of an invite when `--valid-days` is not given.
+const INVITE_DEFAULT_DAYS: &str = "7";
+/// Where the options every command shares are listed in a command's help:
+/// after its own (clap would interleave them by declaration order).
+const GLOBAL_OPTIONS_ORDER: usize = 100;
+
+/// The help layout, headings in the user's language; sections only for
+/// what the command has.
+fn template(loc: &Localizer, subcommands: bool, positionals: bool) -> String {
     let mut s = String::from("{about-with-newline}\n");
     s.push_str(&t!(loc, "help-usage"));
     s.push_str(" {usage}\n");
@@ -14,16 +24,32 @@ fn template(loc: &Localizer, subcommands: bool) -> String {
         s.push_str(&t!(loc, "help-commands"));
         s.push_str("\n{subcommands}\n");
     }
+    if positionals {
+        s.push('\n');
+        s.push_str(&t!(loc, "help-arguments"));
+        s.push_str("\n{positionals}\n");
+    }
     s.push('\n');
     s.push_str(&t!(loc, "help-options"));
     s.push_str("\n{options}{after-help}\n");
     s
 }
 
-fn cmd(loc: &Localizer, name: &'static str, about: String, subcommands: bool) -> Command {
+/// `command` and all its subcommands with their help layout (set once the
+/// tree is built, when each command's arguments are known).
+fn with_templates(loc: &Localizer, command: Command) -> Command {
+    let command = command.mut_subcommands(|sub| with_templates(loc, sub));
+    let layout = template(
+        loc,
+        command.has_subcommands(),
+        command.get_positionals().next().is_some(),
+    );
+    command.help_template(layout)
+}
+
+fn cmd(loc: &Localizer, name: &'static str, about: String) -> Command {
     Command::new(name)
         .about(about)
-        .help_template(template(loc, subcommands))
         .disable_help_flag(true)
         .disable_help_subcommand(true)
         .arg(
@@ -41,7 +67,7 @@ fn positional(name: &'static str, value: &'static str, help: String) -> Arg {
 
 /// The whole command tree.
 pub fn command(loc: &Localizer) -> Command {
-    cmd(loc, "sanad", t!(loc, "app-about"), true)
+    let tree = cmd(loc, "sanad", t!(loc, "app-about"))
         .version(env!("CARGO_PKG_VERSION"))
         .disable_version_flag(true)
         .arg(
@@ -55,14 +81,18 @@ pub fn command(loc: &Localizer) -> Command {
         .after_help(t!(loc, "app-after-help"))
         .arg(
             Arg::new("profile")
+                .display_order(GLOBAL_OPTIONS_ORDER)
                 .long("profile")
                 .value_name("DIR")
                 .env("SANAD_PROFILE")
+                // clap would add "[env: …]" in English; opt-profile says it.
+                .hide_env(true)
                 .global(true)
                 .help(t!(loc, "opt-profile")),
         )
         .arg(
             Arg::new("lang")
+                .display_order(GLOBAL_OPTIONS_ORDER + 1)
                 .long("lang")
                 .value_name("LANG")
                 .global(true)
@@ -70,6 +100,7 @@ pub fn command(loc: &Localizer) -> Command {
         )
         .arg(
             Arg::new("passphrase-file")
+                .display_order(GLOBAL_OPTIONS_ORDER + 2)
                 .long("passphrase-file")
                 .value_name("FILE")
                 .global(true)
@@ -77,6 +108,7 @@ pub fn command(loc: &Localizer) -> Command {
         )
         .arg(
             Arg::new("json")
+                .display_order(GLOBAL_OPTIONS_ORDER + 3)
                 .long("json")
                 .action(ArgAction::SetTrue)
                 .global(true)
@@ -84,6 +116,7 @@ pub fn command(loc: &Localizer) -> Command {
         )
         .arg(
             Arg::new("quiet")
+                .display_order(GLOBAL_OPTIONS_ORDER + 4)
                 .short('q')
                 .long("quiet")
                 .action(ArgAction::SetTrue)
@@ -91,7 +124,7 @@ pub fn command(loc: &Localizer) -> Command {
                 .help(t!(loc, "opt-quiet")),
         )
         .subcommand(
-            cmd(loc, "init", t!(loc, "cmd-init"), false)
+            cmd(loc, "init", t!(loc, "cmd-init"))
                 .arg(
                     Arg::new("relay")
                         .long("relay")
@@ -107,9 +140,9 @@ pub fn command(loc: &Localizer) -> Command {
                         .help(t!(loc, "opt-name")),
                 ),
         )
-        .subcommand(cmd(loc, "whoami", t!(loc, "cmd-whoami"), false))
+        .subcommand(cmd(loc, "whoami", t!(loc, "cmd-whoami")))
         .subcommand(
-            cmd(loc, "invite", t!(loc, "cmd-invite"), false)
+            cmd(loc, "invite", t!(loc, "cmd-invite"))
                 .arg(
                     Arg::new("qr")
                         .long("qr")
@@ -126,16 +159,24 @@ pub fn command(loc: &Localizer) -> Command {
                     Arg::new("valid-days")
                         .long("valid-days")
                         .value_name("DAYS")
-                        .value_parser(clap::value_parser!(u64).range(1..=90))
-                        .default_value("7")
-                        .help(t!(loc, "opt-valid-days")),
+                        .value_parser(clap::value_parser!(u64).range(1..=INVITE_MAX_DAYS))
+                        .default_value(INVITE_DEFAULT_DAYS)
+                        // clap would add "[default: 7]" in English; the
+                        // message says it.
+                        .hide_default_value(true)
+                        .help(t!(
+                            loc,
+                            "opt-valid-days",
+                            max = INVITE_MAX_DAYS,
+                            default = loc.digits(INVITE_DEFAULT_DAYS)
+                        )),
                 ),
         )
         .subcommand(
-            cmd(loc, "contact", t!(loc, "cmd-contact"), true)
+            cmd(loc, "contact", t!(loc, "cmd-contact"))
                 .subcommand_required(true)
                 .subcommand(
-                    cmd(loc, "add", t!(loc, "cmd-contact-add"), false)
+                    cmd(loc, "add", t!(loc, "cmd-contact-add"))
                         .arg(positional("invite", "INVITE", t!(loc, "arg-invite")))
                         .arg(
                             Arg::new("name")
@@ -145,9 +186,9 @@ pub fn command(loc: &Localizer) -> Command {
                                 .help(t!(loc, "opt-contact-name")),
                         ),
                 )
-                .subcommand(cmd(loc, "list", t!(loc, "cmd-contact-list"), false))
+                .subcommand(cmd(loc, "list", t!(loc, "cmd-contact-list")))
                 .subcommand(
-                    cmd(loc, "verify", t!(loc, "cmd-contact-verify"), false)
+                    cmd(loc, "verify", t!(loc, "cmd-contact-verify"))
                         .arg(positional("name", "NAME", t!(loc, "arg-contact")))
                         .arg(
                             Arg::new("confirm")
@@ -158,7 +199,7 @@ pub fn command(loc: &Localizer) -> Command {
                 ),
         )
         .subcommand(
-            cmd(loc, "send", t!(loc, "cmd-send"), false)
+            cmd(loc, "send", t!(loc, "cmd-send"))
                 .arg(positional("to", "TO", t!(loc, "arg-to")))
                 .arg(
                     Arg::new("text")
@@ -174,15 +215,15 @@ pub fn command(loc: &Localizer) -> Command {
                         .help(t!(loc, "opt-file")),
                 ),
         )
-        .subcommand(cmd(loc, "sync", t!(loc, "cmd-sync"), false))
-        .subcommand(cmd(loc, "inbox", t!(loc, "cmd-inbox"), false))
-        .subcommand(cmd(loc, "read", t!(loc, "cmd-read"), false).arg(positional(
+        .subcommand(cmd(loc, "sync", t!(loc, "cmd-sync")))
+        .subcommand(cmd(loc, "inbox", t!(loc, "cmd-inbox")))
+        .subcommand(cmd(loc, "read", t!(loc, "cmd-read")).arg(positional(
             "name",
             "NAME",
             t!(loc, "arg-conversation"),
         )))
         .subcommand(
-            cmd(loc, "save", t!(loc, "cmd-save"), false)
+            cmd(loc, "save", t!(loc, "cmd-save"))
                 .arg(positional("id", "MESSAGE_ID", t!(loc, "arg-message-id")))
                 .arg(
                     Arg::new("out")
@@ -194,17 +235,17 @@ pub fn command(loc: &Localizer) -> Command {
                 ),
         )
         .subcommand(
-            cmd(loc, "group", t!(loc, "cmd-group"), true)
+            cmd(loc, "group", t!(loc, "cmd-group"))
                 .subcommand_required(true)
                 .subcommand(
-                    cmd(loc, "create", t!(loc, "cmd-group-create"), false).arg(positional(
+                    cmd(loc, "create", t!(loc, "cmd-group-create")).arg(positional(
                         "name",
                         "NAME",
                         t!(loc, "arg-group"),
                     )),
                 )
                 .subcommand(
-                    cmd(loc, "add", t!(loc, "cmd-group-add"), false)
+                    cmd(loc, "add", t!(loc, "cmd-group-add"))
                         .arg(positional("name", "NAME", t!(loc, "arg-group")))
                         .arg(
                             Arg::new("contacts")
@@ -215,7 +256,7 @@ pub fn command(loc: &Localizer) -> Command {
                         ),
                 )
                 .subcommand(
-                    cmd(loc, "remove", t!(loc, "cmd-group-remove"), false)
+                    cmd(loc, "remove", t!(loc, "cmd-group-remove"))
                         .arg(positional("name", "NAME", t!(loc, "arg-group")))
                         .arg(
                             Arg::new("contacts")
@@ -225,9 +266,9 @@ pub fn command(loc: &Localizer) -> Command {
                                 .help(t!(loc, "arg-contacts")),
                         ),
                 )
-                .subcommand(cmd(loc, "list", t!(loc, "cmd-group-list"), false))
+                .subcommand(cmd(loc, "list", t!(loc, "cmd-group-list")))
                 .subcommand(
-                    cmd(loc, "check", t!(loc, "cmd-group-check"), false).arg(positional(
+                    cmd(loc, "check", t!(loc, "cmd-group-check")).arg(positional(
                         "name",
                         "NAME",
                         t!(loc, "arg-conversation"),
@@ -235,24 +276,25 @@ pub fn command(loc: &Localizer) -> Command {
                 ),
         )
         .subcommand(
-            cmd(loc, "outbox", t!(loc, "cmd-outbox"), true)
+            cmd(loc, "outbox", t!(loc, "cmd-outbox"))
                 .subcommand_required(true)
-                .subcommand(cmd(loc, "list", t!(loc, "cmd-outbox-list"), false))
-                .subcommand(cmd(loc, "flush", t!(loc, "cmd-outbox-flush"), false)),
+                .subcommand(cmd(loc, "list", t!(loc, "cmd-outbox-list")))
+                .subcommand(cmd(loc, "flush", t!(loc, "cmd-outbox-flush"))),
         )
         .subcommand(
-            cmd(loc, "update-keys", t!(loc, "cmd-update-keys"), false).arg(positional(
+            cmd(loc, "update-keys", t!(loc, "cmd-update-keys")).arg(positional(
                 "name",
                 "NAME",
                 t!(loc, "arg-conversation"),
             )),
         )
         .subcommand(
-            cmd(loc, "panic", t!(loc, "cmd-panic"), false).arg(
+            cmd(loc, "panic", t!(loc, "cmd-panic")).arg(
                 Arg::new("yes")
                     .long("yes")
                     .action(ArgAction::SetTrue)
                     .help(t!(loc, "opt-yes")),
             ),
-        )
+        );
+    with_templates(loc, tree)
 }

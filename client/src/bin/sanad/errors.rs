@@ -8,6 +8,9 @@ use sanad_client::{t, ClientError};
 use sanad_protocol::invite::InviteError;
 use sanad_protocol::ErrorCode;
 
+use crate::qr::QrTooLong;
+use crate::secrets::ConfirmNeedsTerminal;
+
 /// The sentence for `e`. Never contains secrets or message contents.
 pub fn describe(loc: &Localizer, e: &MessengerError) -> String {
     match e {
@@ -37,10 +40,16 @@ pub fn describe(loc: &Localizer, e: &MessengerError) -> String {
         MessengerError::Integrity => t!(loc, "error-integrity"),
         MessengerError::PassphraseRequired => t!(loc, "error-passphrase-required"),
         MessengerError::PassphraseMismatch => t!(loc, "error-passphrase-mismatch"),
-        MessengerError::PassphraseTooShort => t!(loc, "error-passphrase-short"),
+        MessengerError::PassphraseTooShort => {
+            t!(
+                loc,
+                "error-passphrase-short",
+                min = crate::secrets::MIN_PASSPHRASE_CHARS
+            )
+        }
         MessengerError::Mls(MlsError::PendingCommit) => t!(loc, "error-commit-conflict"),
         MessengerError::Mls(_) => t!(loc, "error-mls", detail = e.to_string()),
-        MessengerError::Io(io) => t!(loc, "error-io", detail = io.to_string()),
+        MessengerError::Io(io) => file(loc, io),
         MessengerError::Store(_) | MessengerError::CorruptRecord => t!(loc, "error-store"),
         _ => t!(loc, "error-other", detail = e.to_string()),
     }
@@ -63,7 +72,11 @@ fn client(loc: &Localizer, e: &ClientError) -> String {
             ErrorCode::MailboxFullCount | ErrorCode::MailboxFullBytes => t!(loc, "error-quota"),
             ErrorCode::StorageFull => t!(loc, "error-relay-full"),
             ErrorCode::MessageTooLarge | ErrorCode::BlobTooLarge => {
-                t!(loc, "error-too-large", limit = *value)
+                t!(
+                    loc,
+                    "error-too-large",
+                    limit = crate::output::size(loc, *value)
+                )
             }
             ErrorCode::UnknownMailbox => t!(loc, "error-unknown-mailbox"),
             ErrorCode::UnknownBlob => t!(loc, "error-unknown-blob"),
@@ -79,6 +92,34 @@ fn profile(loc: &Localizer, e: &ProfileError) -> String {
         ProfileError::WrongPassphrase => t!(loc, "error-wrong-passphrase"),
         ProfileError::NotFound => t!(loc, "error-no-profile"),
         ProfileError::AlreadyExists => t!(loc, "error-profile-exists"),
+        ProfileError::DirectoryNotEmpty => t!(loc, "error-profile-dir-not-empty"),
+        ProfileError::EmptyPassphrase => t!(loc, "error-passphrase-required"),
+        ProfileError::CorruptKeyFile(_) => t!(loc, "error-key-file-damaged"),
+        ProfileError::UnsupportedVersion(_) => t!(loc, "error-profile-newer"),
+        ProfileError::CorruptStore(_) | ProfileError::Store(_) => t!(loc, "error-store"),
+        ProfileError::Incomplete => t!(loc, "error-profile-incomplete"),
+        ProfileError::NoDefaultLocation => t!(loc, "error-no-default-location"),
+        ProfileError::Io(io) => file(loc, io),
         _ => t!(loc, "error-profile", detail = e.to_string()),
+    }
+}
+
+/// A local file failure: the sentence for its kind, the system's own words
+/// (in English) only for the rare rest.
+fn file(loc: &Localizer, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    if let Some(inner) = e.get_ref() {
+        if inner.is::<ConfirmNeedsTerminal>() {
+            return t!(loc, "error-confirm-needs-terminal");
+        }
+        if inner.is::<QrTooLong>() {
+            return t!(loc, "error-qr-too-long");
+        }
+    }
+    match e.kind() {
+        ErrorKind::NotFound => t!(loc, "error-file-not-found"),
+        ErrorKind::PermissionDenied => t!(loc, "error-file-permission"),
+        ErrorKind::AlreadyExists => t!(loc, "error-file-exists"),
+        _ => t!(loc, "error-io", detail = e.to_string()),
     }
 }

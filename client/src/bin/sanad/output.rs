@@ -87,7 +87,7 @@ impl<'a> Out<'a> {
                 id = &h.id
             )
         } else {
-            let names = h.event_names.join(", ");
+            let names = loc.list(&h.event_names);
             match h.event.as_deref() {
                 Some("joined") => t!(loc, "event-joined"),
                 Some("added") => t!(loc, "event-added", names = names),
@@ -136,7 +136,7 @@ impl<'a> Out<'a> {
         let members = if g.members.is_empty() {
             t!(loc, "group-alone")
         } else {
-            g.members.join(", ")
+            loc.list(&g.members)
         };
         let mut line = if g.team {
             t!(loc, "group-line-team", name = &g.name, members = members)
@@ -154,34 +154,35 @@ impl<'a> Out<'a> {
 
     pub fn outbox_line(&self, o: &OutboxView) {
         let loc = self.loc;
-        let to = o.conversation.clone().unwrap_or_else(|| "-".to_owned());
         let kind = match o.kind.as_str() {
             "file" => t!(loc, "outbox-kind-file"),
             "message" => t!(loc, "outbox-kind-message"),
             _ => t!(loc, "outbox-kind-control"),
         };
-        println!("{}", t!(loc, "outbox-line", kind = kind, to = to));
+        let line = match &o.conversation {
+            Some(to) => t!(loc, "outbox-line", kind = kind, to = to),
+            None => t!(loc, "outbox-line-unnamed", kind = kind),
+        };
+        println!("{line}");
     }
 }
 
 /// A size in bytes, in the language's units.
 pub fn size(loc: &Localizer, bytes: u64) -> String {
-    let (value, unit) = if bytes >= 1 << 30 {
-        (bytes as f64 / (1u64 << 30) as f64, "unit-gib")
-    } else if bytes >= 1 << 20 {
-        (bytes as f64 / (1u64 << 20) as f64, "unit-mib")
-    } else if bytes >= 1 << 10 {
-        (bytes as f64 / 1024.0, "unit-kib")
+    const KIB: u64 = 1 << 10;
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    // One decimal, written the language's way (1.5 / 1,5 / ١٫٥).
+    let one_decimal = |unit: u64| loc.decimal(bytes as f64 / unit as f64, 1);
+    if bytes >= GIB {
+        t!(loc, "unit-gib", n = one_decimal(GIB))
+    } else if bytes >= MIB {
+        t!(loc, "unit-mib", n = one_decimal(MIB))
+    } else if bytes >= KIB {
+        t!(loc, "unit-kib", n = one_decimal(KIB))
     } else {
-        return loc.digits(&t!(loc, "unit-bytes", n = bytes));
-    };
-    let number = format!("{value:.1}");
-    let unit = match unit {
-        "unit-gib" => t!(loc, "unit-gib", n = number.clone()),
-        "unit-mib" => t!(loc, "unit-mib", n = number.clone()),
-        _ => t!(loc, "unit-kib", n = number.clone()),
-    };
-    loc.digits(&unit)
+        t!(loc, "unit-bytes", n = bytes)
+    }
 }
 
 /// A date (UTC, ISO order, which reads the same in the three languages).
@@ -215,12 +216,40 @@ fn civil(unix: u64) -> (i64, u32, u32, u64, u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil;
+    use super::{civil, date, size};
+    use sanad_client::i18n::{strip_bidi_marks, Lang, Localizer};
+
+    #[test]
+    fn sizes_use_each_languages_decimal_separator_and_digits() {
+        let size_in = |lang, bytes| strip_bidi_marks(&size(&Localizer::new(lang), bytes));
+        assert_eq!(size_in(Lang::En, 1536), "1.5 KiB");
+        assert_eq!(size_in(Lang::Fr, 1536), "1,5 Kio");
+        assert_eq!(size_in(Lang::Ar, 1536), "١٫٥ كيلوبايت");
+        assert_eq!(size_in(Lang::Fr, 3 << 20), "3,0 Mio");
+        assert_eq!(size_in(Lang::En, 5 << 30), "5.0 GiB");
+    }
+
+    #[test]
+    fn sizes_under_a_kibibyte_are_counted_in_bytes_with_plurals() {
+        let size_in = |lang, bytes| strip_bidi_marks(&size(&Localizer::new(lang), bytes));
+        assert_eq!(size_in(Lang::En, 1), "1 byte");
+        assert_eq!(size_in(Lang::En, 1023), "1023 bytes");
+        assert_eq!(size_in(Lang::Fr, 1), "1 octet");
+        assert_eq!(size_in(Lang::Ar, 2), "بايتان");
+        assert_eq!(size_in(Lang::Ar, 7), "٧ بايتات");
+        assert_eq!(size_in(Lang::Ar, 1023), "١٠٢٣ بايتًا");
+    }
+
+    #[test]
+    fn dates_are_in_arabic_indic_digits_in_arabic() {
+        assert_eq!(date(&Localizer::new(Lang::Ar), 0), "١٩٧٠-٠١-٠١");
+        assert_eq!(date(&Localizer::new(Lang::Fr), 0), "1970-01-01");
+    }
 
     #[test]
     fn civil_dates_match_known_days() {
         assert_eq!(civil(0), (1970, 1, 1, 0, 0));
-        assert_eq!(civil(1_795_000_000), (2026, 11, 18, 10, 26));
+        assert_eq!(civil(1_795_000_000), (2026, 11, 18, 11, 6));
         assert_eq!(civil(951_782_400), (2000, 2, 29, 0, 0));
     }
 }

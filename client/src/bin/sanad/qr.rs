@@ -4,11 +4,17 @@ use qrcode::render::{svg, unicode};
 use qrcode::{EcLevel, QrCode};
 use sanad_client::messenger::MessengerError;
 
+/// The text does not fit in a QR code (shown by `errors::describe` as
+/// `error-qr-too-long`).
+#[derive(Debug, thiserror::Error)]
+#[error("the text is too long for a QR code")]
+pub struct QrTooLong;
+
 fn code(text: &str) -> Result<QrCode, MessengerError> {
     QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).map_err(|_| {
         MessengerError::Io(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "too long for a QR code",
+            QrTooLong,
         ))
     })
 }
