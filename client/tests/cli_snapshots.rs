@@ -60,6 +60,7 @@ const COMMANDS: &[&[&str]] = &[
     &["outbox"],
     &["outbox", "list"],
     &["outbox", "flush"],
+    &["settings"],
     &["update-keys"],
     &["panic"],
 ];

@@ -27,6 +27,8 @@ opt-confirm = Marquer le contact comme vérifié (après avoir comparé le numé
 opt-file = Envoyer ce fichier au lieu d’un texte
 opt-out = Où enregistrer le fichier (il ne doit pas déjà exister)
 opt-yes = Ne pas demander de confirmation
+opt-update-every-messages = Renouveler vos clés dans une conversation après ce nombre de messages que vous y envoyez
+opt-update-every-days = Renouveler vos clés dans chaque conversation au moins à cette fréquence (jours)
 arg-invite = La ligne d’invitation (sanad-invite:…)
 arg-contact = Le nom d’un contact
 arg-contacts = Les noms des contacts
@@ -57,6 +59,7 @@ cmd-outbox = Ce qui attend d’être envoyé
 cmd-outbox-list = Lister ce qui attend d’être envoyé
 cmd-outbox-flush = Envoyer maintenant ce qui attend
 cmd-update-keys = Renouveler dès maintenant vos clés dans une conversation
+cmd-settings = Afficher ou modifier la fréquence de renouvellement de vos clés
 cmd-panic = Détruire la clé de ce profil : plus rien de son contenu ne pourra être ouvert
 
 ## Results
@@ -129,6 +132,7 @@ outbox-flushed =
        *[other] { $sent } envoyés
     }, { $queued } toujours en attente.
 update-keys-done = Vos clés dans cette conversation ont été renouvelées.
+settings-update-policy = Vos clés sont renouvelées dans chaque conversation après { $messages } messages que vous y envoyez, ou tous les { $days } jours.
 passphrase-prompt = Phrase secrète :
 passphrase-again = Répétez la phrase secrète :
 panic-explain = Cette opération détruit la clé du profil situé dans { $path }. Ses messages, ses contacts et ses fichiers deviendront illisibles pour toujours, y compris pour vous.
@@ -155,6 +159,12 @@ progress-line = { $done } sur { $total } · { $rate }/s · reste { $left }
 
 error-prefix = Erreur : { $message }
 error-arguments = La ligne de commande n’est pas valide :
+error-args-unknown = Commande ou option inconnue : { $arg }. Voir `sanad --help`.
+error-args-missing = Il manque : { $arg }. Voir le --help de la commande.
+error-args-no-command = Indiquez quoi faire, par exemple `sanad sync`. Voir `sanad --help`.
+error-args-invalid = La valeur { $value } n’est pas valable pour { $arg }. Voir le --help de la commande.
+error-args-conflict = Ces éléments ne peuvent pas être utilisés ensemble : { $arg }.
+error-runtime = Sanad n’a pas pu démarrer (ses fils d’exécution n’ont pas démarré).
 error-unreachable = Le relais est injoignable ({ $tried }). Vérifiez votre connexion ; tout ce que vous envoyez est conservé et sera envoyé plus tard.
 error-pin-mismatch = Ce relais n’est pas celui de votre invitation : sa clé ne correspond pas. Ne continuez pas ; prévenez la personne qui vous a donné l’adresse.
 error-connection-lost = La connexion au relais a été perdue. Réessayez ; rien n’est perdu.
@@ -204,5 +214,8 @@ error-no-default-location = Ce système n’a pas d’emplacement par défaut po
 error-file-not-found = Ce fichier ou ce dossier n’existe pas.
 error-file-permission = Accès refusé : ce fichier ou ce dossier ne peut pas être lu ou écrit.
 error-file-exists = Un fichier existe déjà à cet endroit. Choisissez un autre nom ; rien n’a été écrasé.
+error-not-regular-file = Ce n’est pas un fichier ordinaire. Envoyez un fichier à la fois.
+error-file-changed = Le fichier a changé pendant sa lecture. Réessayez quand rien n’y écrit.
+error-file-too-large = Ce fichier est plus grand que ce que le relais accepte.
 error-store = Les données du profil sont endommagées.
 error-other = { $detail }

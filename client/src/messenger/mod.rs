@@ -126,6 +126,15 @@ pub enum MessengerError {
     /// A record in the store does not decode.
     #[error("a record in the profile store is damaged")]
     CorruptRecord,
+    /// The path to send is not a regular file.
+    #[error("not a regular file")]
+    NotARegularFile,
+    /// The file changed while it was being read for sending.
+    #[error("the file changed while it was being read")]
+    FileChanged,
+    /// The file is larger than the relay accepts.
+    #[error("the file is larger than the relay accepts")]
+    FileTooLarge,
     /// A local file operation failed.
     #[error("local file error: {0}")]
     Io(#[from] std::io::Error),

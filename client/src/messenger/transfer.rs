@@ -142,9 +142,7 @@ fn encrypt_to_spool(source: &Path, spool: &Path) -> Result<FileRecord, Messenger
         total += n as u64;
     }
     if total != size {
-        return Err(MessengerError::Io(std::io::Error::other(
-            "the file changed while it was being read",
-        )));
+        return Err(MessengerError::FileChanged);
     }
     let mut out = writer.finish()?.into_inner().map_err(|e| e.into_error())?;
     let cipher_len = out.metadata()?.len();
@@ -238,15 +236,10 @@ impl Messenger {
         }
         let meta = std::fs::metadata(path)?;
         if !meta.is_file() {
-            return Err(MessengerError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "not a regular file",
-            )));
+            return Err(MessengerError::NotARegularFile);
         }
         if meta.len() > crate::limits::MAX_FILE_LEN {
-            return Err(MessengerError::Client(crate::ClientError::InvalidInput(
-                "file larger than the relay accepts",
-            )));
+            return Err(MessengerError::FileTooLarge);
         }
         std::fs::create_dir_all(self.spool_dir())?;
         let spool_file = spool_name();

@@ -282,6 +282,23 @@ pub fn command(loc: &Localizer) -> Command {
                 .subcommand(cmd(loc, "flush", t!(loc, "cmd-outbox-flush"))),
         )
         .subcommand(
+            cmd(loc, "settings", t!(loc, "cmd-settings"))
+                .arg(
+                    Arg::new("update-every-messages")
+                        .long("update-every-messages")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u32).range(1..=100_000))
+                        .help(t!(loc, "opt-update-every-messages")),
+                )
+                .arg(
+                    Arg::new("update-every-days")
+                        .long("update-every-days")
+                        .value_name("DAYS")
+                        .value_parser(clap::value_parser!(u64).range(1..=365))
+                        .help(t!(loc, "opt-update-every-days")),
+                ),
+        )
+        .subcommand(
             cmd(loc, "update-keys", t!(loc, "cmd-update-keys")).arg(positional(
                 "name",
                 "NAME",

@@ -50,6 +50,9 @@ pub fn describe(loc: &Localizer, e: &MessengerError) -> String {
         MessengerError::Mls(MlsError::PendingCommit) => t!(loc, "error-commit-conflict"),
         MessengerError::Mls(_) => t!(loc, "error-mls", detail = e.to_string()),
         MessengerError::Io(io) => file(loc, io),
+        MessengerError::NotARegularFile => t!(loc, "error-not-regular-file"),
+        MessengerError::FileChanged => t!(loc, "error-file-changed"),
+        MessengerError::FileTooLarge => t!(loc, "error-file-too-large"),
         MessengerError::Store(_) | MessengerError::CorruptRecord => t!(loc, "error-store"),
         _ => t!(loc, "error-other", detail = e.to_string()),
     }

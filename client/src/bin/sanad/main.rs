@@ -22,7 +22,7 @@ use std::sync::Arc;
 use clap::ArgMatches;
 use sanad_client::i18n::Localizer;
 use sanad_client::messenger::{Messenger, MessengerError};
-use sanad_client::profile::keyfile::{KdfParams, KeyFile};
+use sanad_client::profile::keyfile::KdfParams;
 use sanad_client::profile::ProfileDir;
 use sanad_client::{t, ConnectOptions};
 use sanad_protocol::invite::Invite;
@@ -57,8 +57,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 _ => {
-                    eprintln!("{}", t!(loc, "error-arguments"));
-                    let _ = e.print();
+                    eprintln!("{}", arguments_error(&loc, &e));
                     ExitCode::from(2)
                 }
             };
@@ -71,8 +70,8 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(r) => r,
-        Err(e) => {
-            out.error(&e.to_string());
+        Err(_) => {
+            out.error(&t!(loc, "error-runtime"));
             return ExitCode::FAILURE;
         }
     };
@@ -177,7 +176,10 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
                 },
                 || {
                     if sub.get_flag("qr") {
-                        println!("{}", qr::terminal(&text).unwrap_or_default());
+                        match qr::terminal(&text) {
+                            Ok(code) => println!("{code}"),
+                            Err(e) => out.warn(&errors::describe(loc, &e)),
+                        }
                     }
                     println!("{text}");
                     out.status(&t!(
@@ -296,6 +298,43 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
                 }
             }
         }
+        "settings" => {
+            let mut messenger = open(m, out).await?;
+            let (mut messages, mut secs) = messenger.update_policy();
+            let mut changed = false;
+            if let Some(n) = sub.get_one::<u32>("update-every-messages") {
+                messages = *n;
+                changed = true;
+            }
+            if let Some(d) = sub.get_one::<u64>("update-every-days") {
+                secs = d * 24 * 3600;
+                changed = true;
+            }
+            if changed {
+                messenger.set_update_policy(messages, secs)?;
+            }
+            let (messages, secs) = messenger.update_policy();
+            #[derive(serde::Serialize)]
+            struct Settings {
+                update_every_messages: u32,
+                update_every_days: u64,
+            }
+            let days = secs / (24 * 3600);
+            out.json_or(
+                &Settings {
+                    update_every_messages: messages,
+                    update_every_days: days,
+                },
+                || {
+                    out.line(&t!(
+                        loc,
+                        "settings-update-policy",
+                        messages = messages,
+                        days = days
+                    ))
+                },
+            );
+        }
         "update-keys" => {
             let mut messenger = open(m, out).await?;
             messenger.update_keys(&arg(sub, "name")).await?;
@@ -316,7 +355,9 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
                 out.line(&t!(loc, "panic-cancelled"));
                 return Ok(());
             }
-            KeyFile::destroy(&dir.key_path()).map_err(sanad_client::profile::ProfileError::from)?;
+            // The key first (that alone makes the rest unreadable), then the
+            // store and the spool.
+            dir.destroy()?;
             out.line(&t!(loc, "panic-done"));
             out.line(&t!(loc, "panic-limits"));
         }
@@ -423,7 +464,7 @@ async fn group(m: &ArgMatches, sub: &ArgMatches, out: &Out<'_>) -> Result<(), Me
                     loc,
                     "group-added",
                     name = &g.name,
-                    members = names.join(", ")
+                    members = loc.list(&names)
                 ))
             });
         }
@@ -435,7 +476,7 @@ async fn group(m: &ArgMatches, sub: &ArgMatches, out: &Out<'_>) -> Result<(), Me
                     loc,
                     "group-removed",
                     name = &g.name,
-                    members = names.join(", ")
+                    members = loc.list(&names)
                 ))
             });
         }
@@ -472,6 +513,52 @@ async fn group(m: &ArgMatches, sub: &ArgMatches, out: &Out<'_>) -> Result<(), Me
     }
     messenger.close().await;
     Ok(())
+}
+
+/// A command-line mistake as one localised sentence (clap's own texts are
+/// English only).
+fn arguments_error(loc: &Localizer, e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| -> String {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => loc.list(v),
+            _ => String::new(),
+        }
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            let arg = context(ContextKind::InvalidArg);
+            let arg = if arg.is_empty() {
+                context(ContextKind::InvalidSubcommand)
+            } else {
+                arg
+            };
+            t!(loc, "error-args-unknown", arg = arg)
+        }
+        ErrorKind::MissingRequiredArgument => {
+            t!(
+                loc,
+                "error-args-missing",
+                arg = context(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            t!(loc, "error-args-no-command")
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => t!(
+            loc,
+            "error-args-invalid",
+            value = context(ContextKind::InvalidValue),
+            arg = context(ContextKind::InvalidArg)
+        ),
+        ErrorKind::ArgumentConflict => t!(
+            loc,
+            "error-args-conflict",
+            arg = context(ContextKind::InvalidArg)
+        ),
+        _ => t!(loc, "error-arguments"),
+    }
 }
 
 fn arg(m: &ArgMatches, name: &str) -> String {
