@@ -88,6 +88,7 @@ contact-verified = تم تسجيل جهة الاتصال { $name } على أنه
 verify-intro = رقم الأمان مع { $name }:
 verify-how = قارن هذه الأرقام مع { $name } وجهًا لوجه أو خلال مكالمة. إذا كانت متطابقة، فشغّل: sanad contact verify "{ $name }" --confirm
 verify-already = سبق أن تحققت من { $name }؛ ولم تتغير الأرقام.
+send-encrypting = جارٍ تشفير الملف قبل إرساله…
 send-sent = تم الإرسال إلى { $name }.
 send-queued = يتعذّر الوصول إلى خادم الترحيل: رسالتك إلى { $name } محفوظة، وستُرسَل عند تنفيذ `sanad sync` في المرة القادمة.
 sync-summary = وارد جديد: { $received }، مُرسَل: { $sent }، بانتظار الإرسال: { $queued }.

@@ -85,6 +85,7 @@ contact-verified = { $name } is marked verified.
 verify-intro = Safety number with { $name }:
 verify-how = Compare these digits with { $name } in person or on a call. If they are the same, run: sanad contact verify "{ $name }" --confirm
 verify-already = You have verified { $name }; the digits are unchanged.
+send-encrypting = Encrypting the file for sending…
 send-sent = Sent to { $name }.
 send-queued = The relay is out of reach: your message to { $name } is saved and will be sent with the next `sanad sync`.
 sync-summary = { $received } new, { $sent } sent, { $queued } waiting.

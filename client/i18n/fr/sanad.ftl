@@ -85,6 +85,7 @@ contact-verified = Le contact { $name } est marqué comme vérifié.
 verify-intro = Numéro de sécurité avec { $name } :
 verify-how = Comparez ces chiffres avec { $name } en personne ou lors d’un appel. S’ils sont identiques, lancez : sanad contact verify "{ $name }" --confirm
 verify-already = Vous avez déjà vérifié { $name } ; les chiffres n’ont pas changé.
+send-encrypting = Chiffrement du fichier avant l’envoi…
 send-sent = Envoyé à { $name }.
 send-queued = Le relais est injoignable : votre message pour { $name } est conservé et sera envoyé lors du prochain `sanad sync`.
 sync-summary =

@@ -195,7 +195,10 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
             let mut messenger = open(m, out).await?;
             let to = arg(sub, "to");
             let line = match sub.get_one::<String>("file") {
-                Some(path) => messenger.send_file(&to, std::path::Path::new(path)).await?,
+                Some(path) => {
+                    out.status(&t!(loc, "send-encrypting"));
+                    messenger.send_file(&to, std::path::Path::new(path)).await?
+                }
                 None => {
                     let text = arg(sub, "text");
                     messenger.send_text(&to, &text).await?
