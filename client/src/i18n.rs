@@ -51,7 +51,10 @@ impl Lang {
     /// `POSIX` are English.
     pub fn parse(text: &str) -> Option<Lang> {
         let lower = text.trim().to_ascii_lowercase();
-        let primary: String = lower.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let primary: String = lower
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         match primary.as_str() {
             "en" | "c" | "posix" => Some(Lang::En),
             "fr" => Some(Lang::Fr),
@@ -320,7 +323,11 @@ mod tests {
             assert!(extra.is_empty(), "{lang:?} has unknown messages {extra:?}");
             for (id, vars) in &en {
                 let theirs = &other.iter().find(|(o, _)| o == id).map(|(_, v)| v.clone());
-                assert_eq!(Some(vars), theirs.as_ref(), "{lang:?} {id}: variables differ");
+                assert_eq!(
+                    Some(vars),
+                    theirs.as_ref(),
+                    "{lang:?} {id}: variables differ"
+                );
             }
         }
     }

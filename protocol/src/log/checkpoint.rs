@@ -81,6 +81,12 @@ impl LogKey {
         }
     }
 
+    /// The log whose public key is these 32 bytes (RFC 8032 encoding), or
+    /// `None` if they are not a point of the curve.
+    pub fn from_bytes(key: &[u8; 32]) -> Option<LogKey> {
+        VerifyingKey::from_bytes(key).ok().map(LogKey::new)
+    }
+
     /// The log's origin (also its key name).
     pub fn origin(&self) -> &str {
         self.verifier.name()
