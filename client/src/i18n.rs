@@ -51,10 +51,7 @@ impl Lang {
     /// `POSIX` are English.
     pub fn parse(text: &str) -> Option<Lang> {
         let lower = text.trim().to_ascii_lowercase();
-        let primary: String = lower
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
+        let primary: String = lower.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
         match primary.as_str() {
             "en" | "c" | "posix" => Some(Lang::En),
             "fr" => Some(Lang::Fr),
@@ -323,11 +320,7 @@ mod tests {
             assert!(extra.is_empty(), "{lang:?} has unknown messages {extra:?}");
             for (id, vars) in &en {
                 let theirs = &other.iter().find(|(o, _)| o == id).map(|(_, v)| v.clone());
-                assert_eq!(
-                    Some(vars),
-                    theirs.as_ref(),
-                    "{lang:?} {id}: variables differ"
-                );
+                assert_eq!(Some(vars), theirs.as_ref(), "{lang:?} {id}: variables differ");
             }
         }
     }

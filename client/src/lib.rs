@@ -37,9 +37,9 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod mailbox;
+pub mod profile;
 pub mod messenger;
 pub mod mls;
-pub mod profile;
 pub mod transport;
 
 pub use blob::{BlobState, BlobUpload, NoProgress, Progress, SealedBlob, UploadOutcome};

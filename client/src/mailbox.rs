@@ -140,7 +140,12 @@ async fn deposit_keyed<E: Exchange>(
             "message longer than the protocol allows",
         ));
     }
-    let frame = Request::Deposit(Deposit { send_id, key, body }).encode();
+    let frame = Request::Deposit(Deposit {
+        send_id,
+        key,
+        body,
+    })
+    .encode();
     match retry(policy, || ex.exchange(&frame, kind::DEPOSIT)).await? {
         Response::Deposited { seq } => Ok(seq),
         other => Err(unexpected(kind::DEPOSIT, &other)),

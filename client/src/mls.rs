@@ -369,7 +369,9 @@ impl Mls {
 
     /// Merge this device's pending commit (it won its epoch).
     pub fn merge_pending(&self, group: &mut MlsGroup) -> Result<(), MlsError> {
-        group.merge_pending_commit(&self.provider).map_err(internal)
+        group
+            .merge_pending_commit(&self.provider)
+            .map_err(internal)
     }
 
     /// Drop this device's pending commit (another commit won its epoch).
@@ -394,9 +396,13 @@ impl Mls {
             MlsMessageBodyIn::Welcome(w) => w,
             _ => return Err(MlsError::Malformed),
         };
-        let staged =
-            StagedWelcome::new_from_welcome(&self.provider, &Self::join_config(), welcome, None)
-                .map_err(|_| MlsError::BadWelcome)?;
+        let staged = StagedWelcome::new_from_welcome(
+            &self.provider,
+            &Self::join_config(),
+            welcome,
+            None,
+        )
+        .map_err(|_| MlsError::BadWelcome)?;
         staged
             .into_group(&self.provider)
             .map_err(|_| MlsError::BadWelcome)

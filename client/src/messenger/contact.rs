@@ -93,14 +93,10 @@ impl Messenger {
     }
 
     pub(crate) fn name_in_use(&self, name: &str) -> Result<bool, MessengerError> {
-        Ok(self
-            .contact_records()?
-            .iter()
-            .any(|c| same_name(&c.name, name))
-            || self
-                .group_records()?
-                .iter()
-                .any(|g| g.kind == GroupKind::Team && same_name(&g.name, name)))
+        Ok(self.contact_records()?.iter().any(|c| same_name(&c.name, name))
+            || self.group_records()?.iter().any(|g| {
+                g.kind == GroupKind::Team && same_name(&g.name, name)
+            }))
     }
 
     /// A free local name based on `wanted` ("Name", "Name (2)", …).
@@ -160,10 +156,7 @@ impl Messenger {
         // The conversation's mailbox, shared by both.
         let mailbox_key = SigningKey::generate(&mut rand_core::OsRng);
         let owner = match self.client().await {
-            Ok(client) => client
-                .create_mailbox(&mailbox_key)
-                .await
-                .map_err(Into::into),
+            Ok(client) => client.create_mailbox(&mailbox_key).await.map_err(Into::into),
             Err(e) => Err(e),
         };
         let owner = match owner {
@@ -247,13 +240,7 @@ impl Messenger {
             },
         )?;
         self.queue_hello(&mut batch, &group, true)?;
-        self.push_history(
-            &mut batch,
-            &mut group,
-            HistoryBody::Event(GroupEvent::Joined),
-            true,
-            &[],
-        )?;
+        self.push_history(&mut batch, &mut group, HistoryBody::Event(GroupEvent::Joined), true, &[])?;
         records::put(&mut batch, Table::Contacts, &contact.id, &contact)?;
         records::put(&mut batch, Table::Groups, &group.id, &group)?;
         self.commit(batch)?;

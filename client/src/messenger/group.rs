@@ -124,10 +124,7 @@ impl Messenger {
         }
         let mailbox_key = SigningKey::generate(&mut rand_core::OsRng);
         let owner = match self.client().await {
-            Ok(client) => client
-                .create_mailbox(&mailbox_key)
-                .await
-                .map_err(Into::into),
+            Ok(client) => client.create_mailbox(&mailbox_key).await.map_err(Into::into),
             Err(e) => Err(e),
         };
         let owner = match owner {
@@ -158,13 +155,7 @@ impl Messenger {
             member_names: Vec::new(),
         };
         let mut batch = self.store.batch();
-        self.push_history(
-            &mut batch,
-            &mut group,
-            HistoryBody::Event(GroupEvent::Joined),
-            true,
-            &[],
-        )?;
+        self.push_history(&mut batch, &mut group, HistoryBody::Event(GroupEvent::Joined), true, &[])?;
         records::put(&mut batch, Table::Groups, &group.id, &group)?;
         self.commit(batch)?;
         Ok(GroupView {
@@ -264,13 +255,7 @@ impl Messenger {
             )?;
         }
         let names = chosen.iter().map(|c| c.name.clone()).collect();
-        self.push_history(
-            &mut batch,
-            &mut group,
-            HistoryBody::Event(GroupEvent::Added(names)),
-            true,
-            &[],
-        )?;
+        self.push_history(&mut batch, &mut group, HistoryBody::Event(GroupEvent::Added(names)), true, &[])?;
         records::put(&mut batch, Table::Groups, &group.id, &group)?;
         self.commit(batch)?;
         self.flush_outbox().await?;
@@ -325,13 +310,7 @@ impl Messenger {
         }
         let mut group = self.group_by_id(&group.id)?;
         let mut batch = self.store.batch();
-        self.push_history(
-            &mut batch,
-            &mut group,
-            HistoryBody::Event(GroupEvent::Removed(names)),
-            true,
-            &[],
-        )?;
+        self.push_history(&mut batch, &mut group, HistoryBody::Event(GroupEvent::Removed(names)), true, &[])?;
         records::put(&mut batch, Table::Groups, &group.id, &group)?;
         self.commit(batch)?;
         self.group_view(&group)

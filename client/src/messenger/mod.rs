@@ -266,8 +266,8 @@ impl Messenger {
         options: ConnectOptions,
     ) -> Result<Messenger, MessengerError> {
         let (_key, store) = dir.unlock(passphrase)?;
-        let identity: Identity = records::get(&store, Table::Meta, IDENTITY_KEY)?
-            .ok_or(MessengerError::CorruptRecord)?;
+        let identity: Identity =
+            records::get(&store, Table::Meta, IDENTITY_KEY)?.ok_or(MessengerError::CorruptRecord)?;
         let relay: RelayAddress = identity
             .relay
             .parse()
@@ -319,7 +319,9 @@ impl Messenger {
             let client = Client::connect(&self.relay, self.options.clone()).await?;
             self.client = Some(client);
         }
-        self.client.as_ref().ok_or(MessengerError::Poisoned)
+        self.client
+            .as_ref()
+            .ok_or(MessengerError::Poisoned)
     }
 
     /// Drop the connection after a transport failure so the next call
@@ -342,10 +344,7 @@ impl Messenger {
 
     /// Apply `batch` with the MLS changes since the last write; on failure,
     /// memory is ahead of the disk and this value refuses further work.
-    fn commit(
-        &mut self,
-        mut batch: crate::profile::store::WriteBatch,
-    ) -> Result<(), MessengerError> {
+    fn commit(&mut self, mut batch: crate::profile::store::WriteBatch) -> Result<(), MessengerError> {
         self.check()?;
         let result = self
             .mls

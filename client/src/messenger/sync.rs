@@ -190,21 +190,13 @@ impl Messenger {
             let (group, kind, started) = match &item {
                 OutboxItem::Content { group, history, .. } => (
                     Some(*group),
-                    if history.is_some() {
-                        "message"
-                    } else {
-                        "control"
-                    },
+                    if history.is_some() { "message" } else { "control" },
                     false,
                 ),
                 OutboxItem::File { group, upload, .. } => (Some(*group), "file", upload.is_some()),
                 OutboxItem::Deposit { history, .. } => (
                     None,
-                    if history.is_some() {
-                        "message"
-                    } else {
-                        "control"
-                    },
+                    if history.is_some() { "message" } else { "control" },
                     false,
                 ),
             };
@@ -223,17 +215,12 @@ impl Messenger {
     /// it. Returns the history line; its state says whether it left
     /// (`Sent`) or waits in the outbox (`Queued`, the relay is out of
     /// reach).
-    pub async fn send_text(
-        &mut self,
-        name: &str,
-        text: &str,
-    ) -> Result<HistoryView, MessengerError> {
+    pub async fn send_text(&mut self, name: &str, text: &str) -> Result<HistoryView, MessengerError> {
         self.check()?;
         let content = Content::Text {
             body: text.to_owned(),
         }
-        .encode()?
-        .to_vec();
+        .encode()?.to_vec();
         let mut group = self.resolve(name)?;
         if !group.active {
             return Err(MessengerError::NotMember);
@@ -257,8 +244,8 @@ impl Messenger {
         )?;
         self.commit(batch)?;
         let _ = self.sync_inner(false).await;
-        let entry: HistoryEntry = records::get(&self.store, Table::Messages, &key)?
-            .ok_or(MessengerError::CorruptRecord)?;
+        let entry: HistoryEntry =
+            records::get(&self.store, Table::Messages, &key)?.ok_or(MessengerError::CorruptRecord)?;
         let group = self.group_by_id(&group.id)?;
         Ok(self.view(&group, &entry))
     }
@@ -529,9 +516,7 @@ impl Messenger {
         if team {
             group.name = self.free_name(&gw.group_name)?;
             if let Some(c) = via {
-                group
-                    .member_names
-                    .push((c.signature_key.clone(), gw.from_name.clone()));
+                group.member_names.push((c.signature_key.clone(), gw.from_name.clone()));
             }
         } else {
             // A first contact: exactly one other member, the inviter.
@@ -556,19 +541,11 @@ impl Messenger {
             };
             group.name = contact.name.clone();
             group.kind = GroupKind::Direct(contact.id);
-            group
-                .member_names
-                .push((inviter.clone(), gw.from_name.clone()));
+            group.member_names.push((inviter.clone(), gw.from_name.clone()));
             records::put(batch, Table::Contacts, &contact.id, &contact)?;
         }
         self.queue_hello(batch, &group, !team)?;
-        let key = self.push_history(
-            batch,
-            &mut group,
-            HistoryBody::Event(GroupEvent::Joined),
-            false,
-            &[],
-        )?;
+        let key = self.push_history(batch, &mut group, HistoryBody::Event(GroupEvent::Joined), false, &[])?;
         records::put(batch, Table::Groups, &group.id, &group)?;
         Ok(Some((group.id, key)))
     }
@@ -576,17 +553,12 @@ impl Messenger {
     /// The view of a history line, once written.
     fn view_of(&self, group: &LocalId, key: &[u8]) -> Result<Option<HistoryView>, MessengerError> {
         let group = self.group_by_id(group)?;
-        Ok(
-            records::get::<HistoryEntry>(&self.store, Table::Messages, key)?
-                .map(|entry| self.view(&group, &entry)),
-        )
+        Ok(records::get::<HistoryEntry>(&self.store, Table::Messages, key)?
+            .map(|entry| self.view(&group, &entry)))
     }
 
     /// Process one group's mailbox from its cursor, in relay order.
-    async fn receive_group(
-        &mut self,
-        group_id: LocalId,
-    ) -> Result<Vec<HistoryView>, MessengerError> {
+    async fn receive_group(&mut self, group_id: LocalId) -> Result<Vec<HistoryView>, MessengerError> {
         let mut views = Vec::new();
         loop {
             let group = self.group_by_id(&group_id)?;
@@ -606,20 +578,13 @@ impl Messenger {
                 }
                 let mut mls_group = self.mls.load_group(&group.mls_group_id)?;
                 let mut batch = self.store.batch();
-                let new = self.process_one(
-                    &mut batch,
-                    &mut group,
-                    &mut mls_group,
-                    message.seq,
-                    &message.body,
-                )?;
+                let new =
+                    self.process_one(&mut batch, &mut group, &mut mls_group, message.seq, &message.body)?;
                 group.cursor = message.seq;
                 records::put(&mut batch, Table::Groups, &group.id, &group)?;
                 self.commit(batch)?;
                 for key in new {
-                    if let Some(entry) =
-                        records::get::<HistoryEntry>(&self.store, Table::Messages, &key)?
-                    {
+                    if let Some(entry) = records::get::<HistoryEntry>(&self.store, Table::Messages, &key)? {
                         views.push(self.view(&group, &entry));
                     }
                 }
@@ -661,23 +626,11 @@ impl Messenger {
                 }
                 match Content::decode(&bytes) {
                     Ok(Content::Text { body }) => {
-                        new.push(self.push_history(
-                            batch,
-                            group,
-                            HistoryBody::Text(body),
-                            false,
-                            &sender_key,
-                        )?);
+                        new.push(self.push_history(batch, group, HistoryBody::Text(body), false, &sender_key)?);
                     }
                     Ok(Content::File(f)) => {
                         let record = super::transfer::record_from_ref(&f);
-                        new.push(self.push_history(
-                            batch,
-                            group,
-                            HistoryBody::File(record),
-                            false,
-                            &sender_key,
-                        )?);
+                        new.push(self.push_history(batch, group, HistoryBody::File(record), false, &sender_key)?);
                     }
                     Ok(Content::Hello {
                         display_name,
@@ -686,9 +639,7 @@ impl Messenger {
                         group.member_names.retain(|(k, _)| k != &sender_key);
                         group.member_names.push((sender_key.clone(), display_name));
                         if let GroupKind::Direct(cid) = group.kind {
-                            if let Some(mut c) =
-                                records::get::<Contact>(&self.store, Table::Contacts, &cid)?
-                            {
+                            if let Some(mut c) = records::get::<Contact>(&self.store, Table::Contacts, &cid)? {
                                 if c.signature_key == sender_key {
                                     c.key_packages = key_packages;
                                     c.key_packages.truncate(MAX_SPARE_KEY_PACKAGES_KEPT);
@@ -701,13 +652,9 @@ impl Messenger {
                         // Team invitations only come through a one-to-one
                         // conversation, from that contact.
                         if let GroupKind::Direct(cid) = group.kind {
-                            if let Some(c) =
-                                records::get::<Contact>(&self.store, Table::Contacts, &cid)?
-                            {
+                            if let Some(c) = records::get::<Contact>(&self.store, Table::Contacts, &cid)? {
                                 if c.signature_key == sender_key {
-                                    if let Some((gid, key)) =
-                                        self.accept_welcome(batch, gw, Some(&c))?
-                                    {
+                                    if let Some((gid, key)) = self.accept_welcome(batch, gw, Some(&c))? {
                                         self.joined_elsewhere.push((gid, key));
                                     }
                                 }
@@ -776,26 +723,11 @@ impl Messenger {
                 self.mls.merge_staged(mls_group, *staged)?;
                 if !added.is_empty() {
                     let names = added.iter().map(|k| self.name_for_key(group, k)).collect();
-                    new.push(self.push_history(
-                        batch,
-                        group,
-                        HistoryBody::Event(GroupEvent::Added(names)),
-                        false,
-                        &sender_key,
-                    )?);
+                    new.push(self.push_history(batch, group, HistoryBody::Event(GroupEvent::Added(names)), false, &sender_key)?);
                 }
                 if !removed.is_empty() {
-                    let names = removed
-                        .iter()
-                        .map(|k| self.name_for_key(group, k))
-                        .collect();
-                    new.push(self.push_history(
-                        batch,
-                        group,
-                        HistoryBody::Event(GroupEvent::Removed(names)),
-                        false,
-                        &sender_key,
-                    )?);
+                    let names = removed.iter().map(|k| self.name_for_key(group, k)).collect();
+                    new.push(self.push_history(batch, group, HistoryBody::Event(GroupEvent::Removed(names)), false, &sender_key)?);
                 }
             }
             Ok(Incoming::Own { commit: true }) => {

@@ -226,11 +226,7 @@ impl Messenger {
     /// once (the original is no longer needed), then uploaded and announced
     /// through the outbox. Returns the history line (`Queued` if the relay
     /// is out of reach: it leaves with the next sync).
-    pub async fn send_file(
-        &mut self,
-        name: &str,
-        path: &Path,
-    ) -> Result<HistoryView, MessengerError> {
+    pub async fn send_file(&mut self, name: &str, path: &Path) -> Result<HistoryView, MessengerError> {
         self.check()?;
         let mut group = self.resolve(name)?;
         if !group.active {
@@ -253,10 +249,9 @@ impl Messenger {
         let spool = self.spool_dir().join(&spool_file);
         let source = path.to_path_buf();
         let spool_for_task = spool.clone();
-        let record =
-            tokio::task::spawn_blocking(move || encrypt_to_spool(&source, &spool_for_task))
-                .await
-                .map_err(|_| MessengerError::Age("encryption task failed".into()))?;
+        let record = tokio::task::spawn_blocking(move || encrypt_to_spool(&source, &spool_for_task))
+            .await
+            .map_err(|_| MessengerError::Age("encryption task failed".into()))?;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -288,8 +283,8 @@ impl Messenger {
             return Err(e);
         }
         let _ = self.sync_inner(false).await;
-        let entry: HistoryEntry = records::get(&self.store, Table::Messages, &key)?
-            .ok_or(MessengerError::CorruptRecord)?;
+        let entry: HistoryEntry =
+            records::get(&self.store, Table::Messages, &key)?.ok_or(MessengerError::CorruptRecord)?;
         let group = self.group_by_id(&group.id)?;
         Ok(self.view(&group, &entry))
     }
@@ -342,9 +337,7 @@ impl Messenger {
         record.blob_id = sealed.blob.blob_id().0;
         let content = Content::File(ref_from_record(&record)?).encode()?.to_vec();
         let mut batch = self.store.batch();
-        if let Some(mut entry) =
-            records::get::<HistoryEntry>(&self.store, Table::Messages, history)?
-        {
+        if let Some(mut entry) = records::get::<HistoryEntry>(&self.store, Table::Messages, history)? {
             entry.body = HistoryBody::File(record.clone());
             records::put(&mut batch, Table::Messages, history, &entry)?;
         }
@@ -366,11 +359,7 @@ impl Messenger {
     /// Save a received (or sent) file to `out`, which must not exist. The
     /// plaintext is checked against the sender's hash before it appears at
     /// `out`.
-    pub async fn save_file(
-        &mut self,
-        message_id: &str,
-        out: &Path,
-    ) -> Result<FileView, MessengerError> {
+    pub async fn save_file(&mut self, message_id: &str, out: &Path) -> Result<FileView, MessengerError> {
         self.check()?;
         let id = parse_id(message_id).ok_or(MessengerError::UnknownMessage)?;
         let (_, entry) = self.history_entry(&id)?;
@@ -392,12 +381,7 @@ impl Messenger {
         let progress = self.progress.clone();
         let downloaded = match self.client().await {
             Ok(client) => client
-                .download_file(
-                    &BlobId(record.blob_id),
-                    record.blob_len,
-                    &cipher,
-                    progress.as_ref(),
-                )
+                .download_file(&BlobId(record.blob_id), record.blob_len, &cipher, progress.as_ref())
                 .await
                 .map_err(MessengerError::from),
             Err(e) => Err(e),

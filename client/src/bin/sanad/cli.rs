@@ -176,11 +176,10 @@ pub fn command(loc: &Localizer) -> Command {
         )
         .subcommand(cmd(loc, "sync", t!(loc, "cmd-sync"), false))
         .subcommand(cmd(loc, "inbox", t!(loc, "cmd-inbox"), false))
-        .subcommand(cmd(loc, "read", t!(loc, "cmd-read"), false).arg(positional(
-            "name",
-            "NAME",
-            t!(loc, "arg-conversation"),
-        )))
+        .subcommand(
+            cmd(loc, "read", t!(loc, "cmd-read"), false)
+                .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
+        )
         .subcommand(
             cmd(loc, "save", t!(loc, "cmd-save"), false)
                 .arg(positional("id", "MESSAGE_ID", t!(loc, "arg-message-id")))
@@ -197,11 +196,8 @@ pub fn command(loc: &Localizer) -> Command {
             cmd(loc, "group", t!(loc, "cmd-group"), true)
                 .subcommand_required(true)
                 .subcommand(
-                    cmd(loc, "create", t!(loc, "cmd-group-create"), false).arg(positional(
-                        "name",
-                        "NAME",
-                        t!(loc, "arg-group"),
-                    )),
+                    cmd(loc, "create", t!(loc, "cmd-group-create"), false)
+                        .arg(positional("name", "NAME", t!(loc, "arg-group"))),
                 )
                 .subcommand(
                     cmd(loc, "add", t!(loc, "cmd-group-add"), false)
@@ -227,11 +223,8 @@ pub fn command(loc: &Localizer) -> Command {
                 )
                 .subcommand(cmd(loc, "list", t!(loc, "cmd-group-list"), false))
                 .subcommand(
-                    cmd(loc, "check", t!(loc, "cmd-group-check"), false).arg(positional(
-                        "name",
-                        "NAME",
-                        t!(loc, "arg-conversation"),
-                    )),
+                    cmd(loc, "check", t!(loc, "cmd-group-check"), false)
+                        .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
                 ),
         )
         .subcommand(
@@ -241,11 +234,8 @@ pub fn command(loc: &Localizer) -> Command {
                 .subcommand(cmd(loc, "flush", t!(loc, "cmd-outbox-flush"), false)),
         )
         .subcommand(
-            cmd(loc, "update-keys", t!(loc, "cmd-update-keys"), false).arg(positional(
-                "name",
-                "NAME",
-                t!(loc, "arg-conversation"),
-            )),
+            cmd(loc, "update-keys", t!(loc, "cmd-update-keys"), false)
+                .arg(positional("name", "NAME", t!(loc, "arg-conversation"))),
         )
         .subcommand(
             cmd(loc, "panic", t!(loc, "cmd-panic"), false).arg(

@@ -64,7 +64,11 @@ fn main() -> ExitCode {
             };
         }
     };
-    let out = Out::new(&loc, matches.get_flag("json"), matches.get_flag("quiet"));
+    let out = Out::new(
+        &loc,
+        matches.get_flag("json"),
+        matches.get_flag("quiet"),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -112,9 +116,9 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
     match name {
         "init" => {
             let relay_text = arg(sub, "relay");
-            let relay = relay_text.parse().map_err(|e| {
-                MessengerError::Invite(sanad_protocol::invite::InviteError::BadRelayAddress(e))
-            })?;
+            let relay = relay_text
+                .parse()
+                .map_err(|e| MessengerError::Invite(sanad_protocol::invite::InviteError::BadRelayAddress(e)))?;
             let display_name = arg(sub, "name");
             let dir = profile_dir(m)?;
             if dir.exists() {
@@ -457,16 +461,11 @@ async fn group(m: &ArgMatches, sub: &ArgMatches, out: &Out<'_>) -> Result<(), Me
             struct Check {
                 check_code: String,
             }
-            out.json_or(
-                &Check {
-                    check_code: code.clone(),
-                },
-                || {
-                    out.line(&t!(loc, "group-check", name = &name));
-                    println!("    {}", loc.digits(&code));
-                    out.line(&t!(loc, "group-check-how"));
-                },
-            );
+            out.json_or(&Check { check_code: code.clone() }, || {
+                out.line(&t!(loc, "group-check", name = &name));
+                println!("    {}", loc.digits(&code));
+                out.line(&t!(loc, "group-check-how"));
+            });
         }
         _ => return Err(MessengerError::UnknownName),
     }

@@ -125,10 +125,7 @@ impl<'a> Out<'a> {
         } else {
             t!(loc, "contact-status-unverified")
         };
-        println!(
-            "{}",
-            t!(loc, "contact-line", name = &c.name, status = status)
-        );
+        println!("{}", t!(loc, "contact-line", name = &c.name, status = status));
     }
 
     pub fn group_line(&self, g: &GroupView) {

@@ -17,11 +17,7 @@ fn io_err(kind: std::io::ErrorKind, what: &str) -> MessengerError {
 }
 
 /// Read the passphrase; `new`: a new profile (asked twice, length checked).
-pub fn passphrase(
-    m: &ArgMatches,
-    loc: &Localizer,
-    new: bool,
-) -> Result<Passphrase, MessengerError> {
+pub fn passphrase(m: &ArgMatches, loc: &Localizer, new: bool) -> Result<Passphrase, MessengerError> {
     let given = if let Ok(p) = std::env::var("SANAD_PASSPHRASE") {
         Some(p)
     } else if let Some(path) = m.get_one::<String>("passphrase-file") {
