@@ -40,7 +40,9 @@ pub enum ProofError {
     /// leaf, another index or another tree.
     #[error("the inclusion proof does not lead to the tree's root")]
     RootMismatch,
-    /// A consistency proof does not lead to the older tree's root.
+    /// A consistency proof does not lead to the older tree's root. (When
+    /// the older size is a power of two, its root is where the proof starts,
+    /// so a wrong older root shows as [`ProofError::NewRootMismatch`].)
     #[error("the consistency proof does not lead to the older tree's root")]
     OldRootMismatch,
     /// A consistency proof does not lead to the newer tree's root.
