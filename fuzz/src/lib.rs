@@ -9,7 +9,9 @@
 use sanad_protocol::frame::{Direction, FrameHeader};
 use sanad_protocol::invite::checksum;
 use sanad_protocol::limits::{FRAME_HEADER_LEN, MAX_FRAME_BODY};
-use sanad_protocol::{Content, Invite, OwnerKey, RelayAddress, Request, Response};
+use sanad_protocol::log::note::Note;
+use sanad_protocol::log::{LogKey, SignedCheckpoint};
+use sanad_protocol::{Content, Invite, OwnerKey, Receipt, RelayAddress, Request, Response};
 
 /// Decode the first six bytes as a header in both directions; whatever is
 /// accepted is within the limits and re-encodes to the same bytes.
@@ -127,5 +129,45 @@ pub fn content(data: &[u8]) {
             data,
             "content decoded from non-canonical bytes"
         );
+    }
+}
+
+/// The transparency-log text parsers on the input as it is: `Note::parse`,
+/// `SignedCheckpoint::parse` and `Receipt::parse` never panic; whatever they
+/// accept prints as exactly the input; verifying an accepted checkpoint or
+/// receipt against a key taken from the input never panics.
+pub fn log_text(data: &[u8]) {
+    if let Ok(n) = Note::parse(data) {
+        assert_eq!(
+            n.to_text().as_bytes(),
+            data,
+            "note parsed from non-canonical text"
+        );
+    }
+    let key = || {
+        let mut k = [0u8; 32];
+        let tail = &data[data.len().saturating_sub(32)..];
+        k[..tail.len()].copy_from_slice(tail);
+        LogKey::from_bytes(&k)
+    };
+    if let Ok(c) = SignedCheckpoint::parse(data) {
+        assert_eq!(
+            c.to_text().as_bytes(),
+            data,
+            "checkpoint parsed from non-canonical text"
+        );
+        if let Some(k) = key() {
+            let _ = c.verify(&k);
+        }
+    }
+    if let Ok(r) = Receipt::parse(data) {
+        assert_eq!(
+            r.to_text().as_bytes(),
+            data,
+            "receipt parsed from non-canonical text"
+        );
+        if let Some(k) = key() {
+            let _ = r.verify(&k);
+        }
     }
 }

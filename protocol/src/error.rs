@@ -89,11 +89,16 @@ pub enum ErrorCode {
     Internal = 50,
     /// The relay is shutting down; retry against it later.
     ShuttingDown = 51,
+    /// A proof was asked for a tree larger than the log's latest checkpoint;
+    /// `value` is that checkpoint's size.
+    LogSizeUnknown = 60,
+    /// This relay keeps no transparency log.
+    LogUnavailable = 61,
 }
 
 impl ErrorCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::Malformed,
         ErrorCode::UnsupportedVersion,
         ErrorCode::UnknownKind,
@@ -116,6 +121,8 @@ impl ErrorCode {
         ErrorCode::StorageFull,
         ErrorCode::Internal,
         ErrorCode::ShuttingDown,
+        ErrorCode::LogSizeUnknown,
+        ErrorCode::LogUnavailable,
     ];
 
     /// The wire value.
@@ -154,6 +161,8 @@ impl ErrorCode {
             ErrorCode::StorageFull => "storage_full",
             ErrorCode::Internal => "internal",
             ErrorCode::ShuttingDown => "shutting_down",
+            ErrorCode::LogSizeUnknown => "log_size_unknown",
+            ErrorCode::LogUnavailable => "log_unavailable",
         }
     }
 }
@@ -209,7 +218,7 @@ mod tests {
             code([2, kind::PING, 0, 0, 0, 0]),
             ErrorCode::UnsupportedVersion
         );
-        assert_eq!(code([1, 0x0b, 0, 0, 0, 0]), ErrorCode::UnknownKind);
+        assert_eq!(code([1, 0x7f, 0, 0, 0, 0]), ErrorCode::UnknownKind);
         let l = (MAX_SMALL_REQUEST_BODY as u32 + 1).to_be_bytes();
         assert_eq!(
             code([1, kind::DEPOSIT, l[0], l[1], l[2], l[3]]),

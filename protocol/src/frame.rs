@@ -44,6 +44,14 @@ pub mod kind {
     pub const BLOB_STATUS: u8 = 0x09;
     /// Request: download one segment.
     pub const BLOB_GET: u8 = 0x0A;
+    /// Request: append a commitment to the transparency log.
+    pub const LOG_APPEND: u8 = 0x0B;
+    /// Request: the log's latest signed checkpoint.
+    pub const LOG_CHECKPOINT: u8 = 0x0C;
+    /// Request: a consistency proof between two tree sizes.
+    pub const LOG_CONSISTENCY: u8 = 0x0D;
+    /// Request: an inclusion proof for one leaf in one tree size.
+    pub const LOG_INCLUSION: u8 = 0x0E;
 
     /// Response to PING.
     pub const PONG: u8 = 0x81;
@@ -65,11 +73,19 @@ pub mod kind {
     pub const BLOB_STATE: u8 = 0x89;
     /// Response to BLOB_GET.
     pub const SEGMENT: u8 = 0x8A;
+    /// Response to LOG_APPEND: a receipt.
+    pub const LOG_APPENDED: u8 = 0x8B;
+    /// Response to LOG_CHECKPOINT.
+    pub const CHECKPOINT: u8 = 0x8C;
+    /// Response to LOG_CONSISTENCY.
+    pub const CONSISTENCY_PROOF: u8 = 0x8D;
+    /// Response to LOG_INCLUSION.
+    pub const INCLUSION_PROOF: u8 = 0x8E;
     /// Response to anything: a numbered error.
     pub const ERROR: u8 = 0xFF;
 
     /// Every request kind.
-    pub const REQUESTS: [u8; 10] = [
+    pub const REQUESTS: [u8; 14] = [
         PING,
         CREATE_MAILBOX,
         DEPOSIT,
@@ -80,9 +96,13 @@ pub mod kind {
         BLOB_PUT,
         BLOB_STATUS,
         BLOB_GET,
+        LOG_APPEND,
+        LOG_CHECKPOINT,
+        LOG_CONSISTENCY,
+        LOG_INCLUSION,
     ];
     /// Every response kind.
-    pub const RESPONSES: [u8; 11] = [
+    pub const RESPONSES: [u8; 15] = [
         PONG,
         MAILBOX_CREATED,
         DEPOSITED,
@@ -93,6 +113,10 @@ pub mod kind {
         SEGMENT_STORED,
         BLOB_STATE,
         SEGMENT,
+        LOG_APPENDED,
+        CHECKPOINT,
+        CONSISTENCY_PROOF,
+        INCLUSION_PROOF,
         ERROR,
     ];
 }

@@ -14,6 +14,8 @@
 //! - [`content`]: what one client says to another inside MLS or a sealed
 //!   envelope (text, file, hello, group welcome); safe file and display names.
 //! - [`safety_number`]: the digits two people compare, and the group check code.
+//! - [`log`]: the transparency log: Merkle proofs (RFC 9162), signed
+//!   checkpoints (C2SP), receipts and their offline verification.
 //! - [`limits`]: every bound, in one place.
 //! - [`error`]: decode errors and numbered wire error codes.
 //!
@@ -32,6 +34,7 @@ pub mod frame;
 pub mod ids;
 pub mod invite;
 pub mod limits;
+pub mod log;
 pub mod request;
 pub mod response;
 pub mod safety_number;
@@ -42,6 +45,7 @@ pub use error::{DecodeError, ErrorCode};
 pub use frame::{Direction, FrameHeader, ALPN, PROTOCOL_VERSION};
 pub use ids::{BlobId, DepositKey, Nonce, OwnerKey, ReceiveId, SegmentHash, SendId, UploadToken};
 pub use invite::{Invite, InviteError};
+pub use log::{Commitment, LogKey, Receipt, ReceiptError, SignedCheckpoint, VerifiedReceipt};
 pub use request::Request;
 pub use response::Response;
 pub use safety_number::SafetyNumber;

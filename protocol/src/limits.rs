@@ -83,3 +83,24 @@ pub const MAX_WELCOME_LEN: usize = 192 * 1024;
 
 /// Longest group name, in UTF-8 bytes.
 pub const MAX_GROUP_NAME_LEN: usize = 128;
+
+// ------------------------------------------------------------------------
+// Transparency log (`docs/protocol.md` §14).
+
+/// Most hashes in an inclusion or consistency proof: a tree of up to
+/// `u64::MAX` leaves is 64 levels deep, and a consistency proof may add the
+/// old tree's own subtree hash.
+pub const MAX_PROOF_HASHES: usize = 65;
+
+/// Longest signed note (a checkpoint with its signatures) accepted.
+pub const MAX_NOTE_LEN: usize = 8 * 1024;
+
+/// Most signature lines in a signed note (the C2SP minimum a verifier must
+/// accept).
+pub const MAX_NOTE_SIGNATURES: usize = 16;
+
+/// Longest key name (and checkpoint origin), in bytes.
+pub const MAX_KEY_NAME_LEN: usize = 255;
+
+/// Longest receipt: a note plus its header and proof lines.
+pub const MAX_RECEIPT_LEN: usize = MAX_NOTE_LEN + 4 * 1024;

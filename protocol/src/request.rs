@@ -12,6 +12,7 @@ use crate::limits::{
     FRAME_HEADER_LEN, MAX_ACK_SEQS, MAX_BLOB_LEN, MAX_LIST_ITEMS, MAX_MESSAGE_LEN, MAX_SEGMENTS,
     SEGMENT_SIZE,
 };
+use crate::log::Commitment;
 
 /// Domain-separation prefix for every owner-signed request. The signed bytes
 /// are `DOMAIN || kind || body-without-signature`.
@@ -125,6 +126,33 @@ pub struct BlobGet {
     pub index: u32,
 }
 
+/// Append a commitment to the transparency log.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LogAppend {
+    /// The salted commitment (the leaf's data).
+    pub commitment: Commitment,
+}
+
+/// Ask for the proof that the log's tree of `from_size` leaves is a prefix
+/// of its tree of `to_size` leaves.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LogConsistency {
+    /// The older tree size, 1 ..= `to_size`.
+    pub from_size: u64,
+    /// The newer tree size, at most the latest checkpoint's.
+    pub to_size: u64,
+}
+
+/// Ask for the proof that leaf `leaf_index` is in the log's tree of
+/// `tree_size` leaves.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LogInclusion {
+    /// The leaf, below `tree_size`.
+    pub leaf_index: u64,
+    /// The tree size, at most the latest checkpoint's.
+    pub tree_size: u64,
+}
+
 /// Every request.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Request {
@@ -148,6 +176,14 @@ pub enum Request {
     BlobStatus(BlobStatus),
     /// See [`BlobGet`].
     BlobGet(BlobGet),
+    /// See [`LogAppend`].
+    LogAppend(LogAppend),
+    /// The log's latest signed checkpoint.
+    LogCheckpoint,
+    /// See [`LogConsistency`].
+    LogConsistency(LogConsistency),
+    /// See [`LogInclusion`].
+    LogInclusion(LogInclusion),
 }
 
 /// A request whose owner signature has been checked against `owner_key`.
@@ -191,6 +227,10 @@ impl Request {
             Request::BlobPut(_) => kind::BLOB_PUT,
             Request::BlobStatus(_) => kind::BLOB_STATUS,
             Request::BlobGet(_) => kind::BLOB_GET,
+            Request::LogAppend(_) => kind::LOG_APPEND,
+            Request::LogCheckpoint => kind::LOG_CHECKPOINT,
+            Request::LogConsistency(_) => kind::LOG_CONSISTENCY,
+            Request::LogInclusion(_) => kind::LOG_INCLUSION,
         }
     }
 
@@ -242,6 +282,16 @@ impl Request {
             Request::BlobGet(r) => {
                 w.put(&r.blob_id.0);
                 w.u32(r.index);
+            }
+            Request::LogAppend(r) => w.put(&r.commitment.0),
+            Request::LogCheckpoint => {}
+            Request::LogConsistency(r) => {
+                w.u64(r.from_size);
+                w.u64(r.to_size);
+            }
+            Request::LogInclusion(r) => {
+                w.u64(r.leaf_index);
+                w.u64(r.tree_size);
             }
         }
         w
@@ -436,11 +486,44 @@ impl Request {
                 }
                 Request::BlobGet(BlobGet { blob_id, index })
             }
+            kind::LOG_APPEND => Request::LogAppend(LogAppend {
+                commitment: Commitment(r.array()?),
+            }),
+            kind::LOG_CHECKPOINT => Request::LogCheckpoint,
+            kind::LOG_CONSISTENCY => {
+                let (from_size, to_size) = (r.u64()?, r.u64()?);
+                check_log_sizes(from_size, to_size)?;
+                Request::LogConsistency(LogConsistency { from_size, to_size })
+            }
+            kind::LOG_INCLUSION => {
+                let (leaf_index, tree_size) = (r.u64()?, r.u64()?);
+                check_leaf_index(leaf_index, tree_size)?;
+                Request::LogInclusion(LogInclusion {
+                    leaf_index,
+                    tree_size,
+                })
+            }
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
         Ok(req)
     }
+}
+
+/// A consistency proof goes from a non-empty tree to one at least as large.
+pub(crate) fn check_log_sizes(from_size: u64, to_size: u64) -> Result<(), DecodeError> {
+    if from_size == 0 || from_size > to_size {
+        return Err(DecodeError::InvalidValue("log tree sizes"));
+    }
+    Ok(())
+}
+
+/// An inclusion proof is for a leaf inside the tree.
+pub(crate) fn check_leaf_index(leaf_index: u64, tree_size: u64) -> Result<(), DecodeError> {
+    if leaf_index >= tree_size {
+        return Err(DecodeError::InvalidValue("leaf index"));
+    }
+    Ok(())
 }
 
 /// An empty [`Auth`] for building a request that [`Request::sign`] then fills in.

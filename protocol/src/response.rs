@@ -5,9 +5,12 @@ use crate::error::{DecodeError, ErrorCode};
 use crate::frame::{kind, split_frame, Direction, FrameHeader};
 use crate::ids::{BlobId, ReceiveId, SegmentHash, SendId, UploadToken};
 use crate::limits::{
-    FRAME_HEADER_LEN, MAX_BLOB_LEN, MAX_FRAME_BODY, MAX_LIST_ITEMS, MAX_MESSAGE_LEN, MAX_SEGMENTS,
-    SEGMENT_SIZE,
+    FRAME_HEADER_LEN, MAX_BLOB_LEN, MAX_FRAME_BODY, MAX_LIST_ITEMS, MAX_MESSAGE_LEN, MAX_NOTE_LEN,
+    MAX_PROOF_HASHES, MAX_RECEIPT_LEN, MAX_SEGMENTS, SEGMENT_SIZE,
 };
+use crate::log::proof::{consistency_proof_len, inclusion_proof_len};
+use crate::log::{Commitment, Hash, Receipt, SignedCheckpoint};
+use crate::request::{check_leaf_index, check_log_sizes};
 use crate::segment_count;
 
 /// One entry of a message listing.
@@ -111,6 +114,36 @@ pub enum Response {
         /// The bytes (never empty).
         data: Vec<u8>,
     },
+    /// The commitment is durably in the log.
+    LogAppended {
+        /// Its receipt, against a checkpoint that includes it.
+        receipt: Receipt,
+    },
+    /// The log's latest checkpoint.
+    Checkpoint {
+        /// The signed checkpoint (verify it with the log's key).
+        checkpoint: SignedCheckpoint,
+    },
+    /// A consistency proof.
+    ConsistencyProof {
+        /// The older tree size, as asked.
+        from_size: u64,
+        /// The newer tree size, as asked.
+        to_size: u64,
+        /// The proof: exactly as many hashes as the sizes need.
+        hashes: Vec<Hash>,
+    },
+    /// An inclusion proof.
+    InclusionProof {
+        /// The leaf, as asked.
+        leaf_index: u64,
+        /// The tree size, as asked.
+        tree_size: u64,
+        /// The commitment at that leaf.
+        leaf: Commitment,
+        /// The proof: exactly as many hashes as index and size need.
+        hashes: Vec<Hash>,
+    },
     /// The request failed; nothing was stored.
     Error {
         /// What went wrong.
@@ -140,6 +173,10 @@ impl Response {
             Response::SegmentStored { .. } => kind::SEGMENT_STORED,
             Response::BlobStatus { .. } => kind::BLOB_STATE,
             Response::Segment { .. } => kind::SEGMENT,
+            Response::LogAppended { .. } => kind::LOG_APPENDED,
+            Response::Checkpoint { .. } => kind::CHECKPOINT,
+            Response::ConsistencyProof { .. } => kind::CONSISTENCY_PROOF,
+            Response::InclusionProof { .. } => kind::INCLUSION_PROOF,
             Response::Error { .. } => kind::ERROR,
         }
     }
@@ -204,6 +241,28 @@ impl Response {
                 w.u32(*index);
                 w.put(&hash.0);
                 w.bytes(data);
+            }
+            Response::LogAppended { receipt } => w.bytes(receipt.to_text().as_bytes()),
+            Response::Checkpoint { checkpoint } => w.bytes(checkpoint.to_text().as_bytes()),
+            Response::ConsistencyProof {
+                from_size,
+                to_size,
+                hashes,
+            } => {
+                w.u64(*from_size);
+                w.u64(*to_size);
+                put_hashes(&mut w, hashes);
+            }
+            Response::InclusionProof {
+                leaf_index,
+                tree_size,
+                leaf,
+                hashes,
+            } => {
+                w.u64(*leaf_index);
+                w.u64(*tree_size);
+                w.put(&leaf.0);
+                put_hashes(&mut w, hashes);
             }
             Response::Error { code, value } => {
                 w.u16(code.to_u16());
@@ -327,6 +386,42 @@ impl Response {
                 }
                 Response::Segment { index, hash, data }
             }
+            kind::LOG_APPENDED => {
+                let text = r.bytes("receipt", MAX_RECEIPT_LEN)?;
+                Response::LogAppended {
+                    receipt: Receipt::parse(&text)
+                        .map_err(|_| DecodeError::InvalidValue("receipt"))?,
+                }
+            }
+            kind::CHECKPOINT => {
+                let text = r.bytes("checkpoint", MAX_NOTE_LEN)?;
+                Response::Checkpoint {
+                    checkpoint: SignedCheckpoint::parse(&text)
+                        .map_err(|_| DecodeError::InvalidValue("checkpoint"))?,
+                }
+            }
+            kind::CONSISTENCY_PROOF => {
+                let (from_size, to_size) = (r.u64()?, r.u64()?);
+                check_log_sizes(from_size, to_size)?;
+                let hashes = read_hashes(&mut r, consistency_proof_len(from_size, to_size))?;
+                Response::ConsistencyProof {
+                    from_size,
+                    to_size,
+                    hashes,
+                }
+            }
+            kind::INCLUSION_PROOF => {
+                let (leaf_index, tree_size) = (r.u64()?, r.u64()?);
+                check_leaf_index(leaf_index, tree_size)?;
+                let leaf = Commitment(r.array()?);
+                let hashes = read_hashes(&mut r, inclusion_proof_len(leaf_index, tree_size))?;
+                Response::InclusionProof {
+                    leaf_index,
+                    tree_size,
+                    leaf,
+                    hashes,
+                }
+            }
             kind::ERROR => {
                 let code =
                     ErrorCode::from_u16(r.u16()?).ok_or(DecodeError::InvalidValue("error code"))?;
@@ -340,6 +435,28 @@ impl Response {
         r.finish()?;
         Ok(resp)
     }
+}
+
+/// A proof: a `u16` count and that many hashes. Callers keep the count
+/// within [`MAX_PROOF_HASHES`] (a decoded proof always is).
+fn put_hashes(w: &mut Writer, hashes: &[Hash]) {
+    w.count(hashes.len());
+    for h in hashes {
+        w.put(h);
+    }
+}
+
+/// A proof of exactly `expected` hashes (never more than [`MAX_PROOF_HASHES`]).
+fn read_hashes(r: &mut Reader<'_>, expected: Option<usize>) -> Result<Vec<Hash>, DecodeError> {
+    let n = r.count("proof hashes", MAX_PROOF_HASHES, 32)?;
+    if Some(n) != expected {
+        return Err(DecodeError::InvalidValue("proof length"));
+    }
+    let mut hashes = Vec::with_capacity(n);
+    for _ in 0..n {
+        hashes.push(r.array()?);
+    }
+    Ok(hashes)
 }
 
 /// A segment index, which must be below [`MAX_SEGMENTS`].

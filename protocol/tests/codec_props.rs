@@ -14,13 +14,15 @@ use sanad_protocol::limits::{
     FRAME_HEADER_LEN, MAX_ACK_SEQS, MAX_BLOB_LEN, MAX_FRAME_BODY, MAX_LIST_ITEMS, MAX_MESSAGE_LEN,
     MAX_SEGMENTS, SEGMENT_SIZE,
 };
+use sanad_protocol::log::proof::{consistency_proof_len, inclusion_proof_len};
 use sanad_protocol::request::{
     Ack, Auth, BlobCreate, BlobGet, BlobPut, BlobStatus, CreateMailbox, Deposit, Fetch, List,
 };
+use sanad_protocol::request::{LogAppend, LogConsistency, LogInclusion};
 use sanad_protocol::response::{MessageHeader, StoredMessage};
 use sanad_protocol::{
-    segment_count, BlobId, DecodeError, DepositKey, ErrorCode, Nonce, OwnerKey, ReceiveId,
-    RelayAddress, Request, Response, SegmentHash, SendId, SpkiPin, UploadToken,
+    segment_count, BlobId, Commitment, DecodeError, DepositKey, ErrorCode, Nonce, OwnerKey,
+    ReceiveId, RelayAddress, Request, Response, SegmentHash, SendId, SpkiPin, UploadToken,
 };
 
 /// Failures are saved to `protocol/proptest-regressions/codec_props.txt` and
@@ -113,9 +115,46 @@ fn ack() -> impl Strategy<Value = Request> {
     })
 }
 
+/// A tree size and a leaf in it, often small, sometimes at the top of the range.
+fn leaf_in_tree() -> impl Strategy<Value = (u64, u64)> {
+    prop_oneof![
+        (1..=64u64).prop_flat_map(|n| (0..n, Just(n))),
+        (1..=u64::MAX).prop_flat_map(|n| (0..n, Just(n))),
+        Just((u64::MAX - 1, u64::MAX)),
+    ]
+}
+
+/// Two tree sizes, 1 ≤ from ≤ to.
+fn log_sizes() -> impl Strategy<Value = (u64, u64)> {
+    prop_oneof![
+        (1..=64u64).prop_flat_map(|n| (1..=n, Just(n))),
+        (1..=u64::MAX).prop_flat_map(|n| (1..=n, Just(n))),
+        Just((u64::MAX, u64::MAX)),
+    ]
+}
+
+fn log_requests() -> impl Strategy<Value = Request> {
+    prop_oneof![
+        any::<[u8; 32]>().prop_map(|c| Request::LogAppend(LogAppend {
+            commitment: Commitment(c)
+        })),
+        Just(Request::LogCheckpoint),
+        log_sizes().prop_map(
+            |(from_size, to_size)| Request::LogConsistency(LogConsistency { from_size, to_size })
+        ),
+        leaf_in_tree().prop_map(
+            |(leaf_index, tree_size)| Request::LogInclusion(LogInclusion {
+                leaf_index,
+                tree_size
+            })
+        ),
+    ]
+}
+
 /// Every request kind; the four owner-signed ones carry arbitrary auth bytes.
 fn any_request() -> impl Strategy<Value = Request> {
     prop_oneof![
+        log_requests(),
         Just(Request::Ping),
         create_mailbox(),
         (
@@ -239,9 +278,49 @@ fn blob_state() -> impl Strategy<Value = Response> {
     })
 }
 
+/// Log responses: receipts and checkpoints of the example log (signing is
+/// deterministic, so these are fixed), proofs of random sizes with random
+/// hashes of exactly the length their sizes need.
+fn log_responses() -> impl Strategy<Value = Response> {
+    prop_oneof![
+        (1..=8u64)
+            .prop_flat_map(|n| (0..n, Just(n)))
+            .prop_map(|(i, n)| Response::LogAppended {
+                receipt: support::log_receipt(i, n)
+            }),
+        (0..=8u64).prop_map(|n| Response::Checkpoint {
+            checkpoint: support::log_checkpoint(n)
+        }),
+        log_sizes()
+            .prop_flat_map(|(from, to)| {
+                let n = consistency_proof_len(from, to).unwrap_or(0);
+                (Just(from), Just(to), vec(any::<[u8; 32]>(), n))
+            })
+            .prop_map(|(from_size, to_size, hashes)| Response::ConsistencyProof {
+                from_size,
+                to_size,
+                hashes
+            }),
+        (leaf_in_tree(), any::<[u8; 32]>())
+            .prop_flat_map(|((i, n), leaf)| {
+                let len = inclusion_proof_len(i, n).unwrap_or(0);
+                (Just(i), Just(n), Just(leaf), vec(any::<[u8; 32]>(), len))
+            })
+            .prop_map(
+                |(leaf_index, tree_size, leaf, hashes)| Response::InclusionProof {
+                    leaf_index,
+                    tree_size,
+                    leaf: Commitment(leaf),
+                    hashes
+                }
+            ),
+    ]
+}
+
 /// Every response kind, within the limits the decoder checks.
 fn any_response() -> impl Strategy<Value = Response> {
     prop_oneof![
+        log_responses(),
         any::<u64>().prop_map(|relay_time| Response::Pong { relay_time }),
         (any::<[u8; 16]>(), any::<[u8; 16]>()).prop_map(|(r, s)| Response::MailboxCreated {
             receive_id: ReceiveId(r),
@@ -881,6 +960,116 @@ fn error_frame_is_byte_exact() {
     assert_hex(
         &support::error().encode(),
         "01 ff 0000000a 000c 000000006553f3bc",
+    );
+}
+
+#[test]
+fn log_append_frame_is_byte_exact() {
+    assert_hex(
+        &support::log_append().encode(),
+        &format!("01 0b 00000020 {C5}"),
+    );
+}
+
+#[test]
+fn log_checkpoint_frame_is_byte_exact() {
+    assert_hex(
+        &support::log_checkpoint_request().encode(),
+        "01 0c 00000000",
+    );
+}
+
+#[test]
+fn log_consistency_frame_is_byte_exact() {
+    assert_hex(
+        &support::log_consistency().encode(),
+        "01 0d 00000010 0000000000000003 0000000000000008",
+    );
+}
+
+#[test]
+fn log_inclusion_frame_is_byte_exact() {
+    assert_hex(
+        &support::log_inclusion().encode(),
+        "01 0e 00000010 0000000000000005 0000000000000008",
+    );
+}
+
+/// `'5'` x 32, the commitment at leaf 5 of the example log.
+const C5: &str = "3535353535353535353535353535353535353535353535353535353535353535";
+
+/// The example log's checkpoint at 8 leaves: origin `sanad/log/` and the
+/// hex of the log key (seed 0x40..0x5f), size, root; its one signature.
+const CHECKPOINT_8: &str =
+    "sanad/log/2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d
+8
+EpB7tDgFToExBK7mlIkiN4QFT/57c72OSZD+LNwzmGg=
+
+— sanad/log/2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d \
+4fBu8t4vVSDSYEOXfxckUQVLc/4lWn1arsPpIbvFWiS8o8y4BvYFkoFgPEZFhcuCcOiiUFb6DJqetK3e3UTJNYtPIAQ=
+";
+
+/// The receipt of leaf 5 against [`CHECKPOINT_8`].
+const RECEIPT_5_OF_8: &str = "c2sp.org/tlog-proof@v1
+extra NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU1NTU=
+index 5
+QK818GfsqtT1XuufYt0+Svd83ubKolysY/q0XocuJsU=
+TKDFhMXUYywnt2WXbY1+083n/LM6SI/hV8dA37Jk2zQ=
+uQ9n3strwExuIWcFV+Mg2Ltbnad3HUBOXWwKaIV2uT0=
+
+";
+
+#[test]
+fn log_appended_frame_is_byte_exact() {
+    let text = format!("{RECEIPT_5_OF_8}{CHECKPOINT_8}");
+    assert_eq!(support::log_receipt(5, 8).to_text(), text);
+    assert_hex(
+        &support::log_appended().encode(),
+        &format!(
+            "01 8b {:08x} {:08x} {}",
+            text.len() + 4,
+            text.len(),
+            hex::encode(&text)
+        ),
+    );
+}
+
+#[test]
+fn checkpoint_frame_is_byte_exact() {
+    assert_eq!(support::log_checkpoint(8).to_text(), CHECKPOINT_8);
+    assert_hex(
+        &support::checkpoint().encode(),
+        &format!(
+            "01 8c {:08x} {:08x} {}",
+            CHECKPOINT_8.len() + 4,
+            CHECKPOINT_8.len(),
+            hex::encode(CHECKPOINT_8)
+        ),
+    );
+}
+
+#[test]
+fn consistency_proof_frame_is_byte_exact() {
+    assert_hex(
+        &support::consistency_proof_response().encode(),
+        "01 8d 00000092 0000000000000003 0000000000000008 0004
+         e1c8b9f804750d43976e589cf2536f5b8829e5d712918bfbeb8b361e477428b5
+         5e5caeafc27155c368b6f201107d6f8b270747ce636ac5174a56c6e12ef89ad1
+         baf14b744e0bd71b9152ab132a408c079202bca35f434b9dabe4e75c325b6fec
+         48ac083f765519cc6f96f5b7c2c72229f4616615ed8da47cdc30e3990003caaf",
+    );
+}
+
+#[test]
+fn inclusion_proof_frame_is_byte_exact() {
+    assert_hex(
+        &support::inclusion_proof_response().encode(),
+        &format!(
+            "01 8e 00000092 0000000000000005 0000000000000008 {C5} 0003
+             40af35f067ecaad4f55eeb9f62dd3e4af77cdee6caa25cac63fab45e872e26c5
+             4ca0c584c5d4632c27b765976d8d7ed3cde7fcb33a488fe157c740dfb264db34
+             b90f67decb6bc04c6e21670557e320d8bb5b9da7771d404e5d6c0a688576b93d"
+        ),
     );
 }
 

@@ -23,12 +23,13 @@ use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 5] = [
+const TARGETS: [(&str, Check); 6] = [
     ("frame_request", checks::frame_request),
     ("frame_response", checks::frame_response),
     ("relay_address", checks::relay_address),
     ("invite", checks::invite),
     ("content", checks::content),
+    ("log_text", checks::log_text),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -94,6 +95,25 @@ fn regenerate_if_asked() {
         write("relay_address", name, s.as_bytes());
     }
     regenerate_client_format_seeds();
+    regenerate_log_seeds();
+}
+
+/// Log seeds: every note, checkpoint and receipt of the log vectors, as text.
+fn regenerate_log_seeds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/log");
+    for entry in fs::read_dir(dir).expect("log vectors dir") {
+        let path = entry.expect("directory entry").path();
+        let text = fs::read_to_string(&path).expect("vector file");
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        for line in text.lines() {
+            if let Some(h) = line
+                .strip_prefix("note-hex: ")
+                .or_else(|| line.strip_prefix("receipt-hex: "))
+            {
+                write("log_text", stem, &hex::decode(h).expect("vector hex"));
+            }
+        }
+    }
 }
 
 /// Invite seeds are both text (what `Invite::parse` reads) and, under

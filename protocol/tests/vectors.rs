@@ -489,6 +489,26 @@ fn cases() -> Vec<Case> {
         ),
         ok_request("blob_status", "BlobStatus of blob 'B'x32.", s::blob_status()),
         ok_request("blob_get", "BlobGet of segment 2 of blob 'B'x32.", s::blob_get()),
+        ok_request(
+            "log_append",
+            "LogAppend of the commitment '5'x32.",
+            s::log_append(),
+        ),
+        ok_request(
+            "log_checkpoint",
+            "LogCheckpoint: empty body.",
+            s::log_checkpoint_request(),
+        ),
+        ok_request(
+            "log_consistency",
+            "LogConsistency from 3 to 8 leaves.",
+            s::log_consistency(),
+        ),
+        ok_request(
+            "log_inclusion",
+            "LogInclusion of leaf 5 in the tree of 8 leaves.",
+            s::log_inclusion(),
+        ),
         ok_response("pong", "Pong: relay time 1700000123.", s::pong()),
         ok_response(
             "mailbox_created",
@@ -526,6 +546,28 @@ fn cases() -> Vec<Case> {
             "segment",
             "Segment 2: \"tail!\" with its SHA-256.",
             s::segment(),
+        ),
+        ok_response(
+            "log_appended",
+            "LogAppended: the receipt (c2sp.org/tlog-proof@v1 text) of leaf 5, '5'x32, in the \
+             example log of 8 commitments '0'x32..'7'x32, against its checkpoint at 8 leaves \
+             signed by the log key with seed 0x40..0x5f.",
+            s::log_appended(),
+        ),
+        ok_response(
+            "checkpoint",
+            "Checkpoint: the example log's signed checkpoint at 8 leaves.",
+            s::checkpoint(),
+        ),
+        ok_response(
+            "consistency_proof",
+            "ConsistencyProof from 3 to 8 leaves of the example log (4 hashes).",
+            s::consistency_proof_response(),
+        ),
+        ok_response(
+            "inclusion_proof",
+            "InclusionProof of leaf 5 ('5'x32) in the example log of 8 leaves (3 hashes).",
+            s::inclusion_proof_response(),
         ),
         ok_response(
             "error",
@@ -589,9 +631,9 @@ fn cases() -> Vec<Case> {
         ),
         fail(
             "unknown_kind",
-            "Request kind 0x0b, which does not exist.",
+            "Request kind 0x7f, which does not exist.",
             Req,
-            header_only(PROTOCOL_VERSION, 0x0b, 0),
+            header_only(PROTOCOL_VERSION, 0x7f, 0),
             "UnknownKind",
         ),
         fail(
@@ -746,6 +788,43 @@ fn cases() -> Vec<Case> {
             "TooLong",
         ),
         fail(
+            "log_consistency_from_zero",
+            "LogConsistency from 0 leaves (nothing to prove).",
+            Req,
+            raw(
+                kind::LOG_CONSISTENCY,
+                &[[0u8; 8], 8u64.to_be_bytes()].concat(),
+            ),
+            "InvalidValue",
+        ),
+        fail(
+            "log_consistency_sizes_reversed",
+            "LogConsistency from 8 to 3 leaves.",
+            Req,
+            raw(
+                kind::LOG_CONSISTENCY,
+                &[8u64.to_be_bytes(), 3u64.to_be_bytes()].concat(),
+            ),
+            "InvalidValue",
+        ),
+        fail(
+            "log_inclusion_index_outside_tree",
+            "LogInclusion of leaf 8 in a tree of 8 leaves.",
+            Req,
+            raw(
+                kind::LOG_INCLUSION,
+                &[8u64.to_be_bytes(), 8u64.to_be_bytes()].concat(),
+            ),
+            "InvalidValue",
+        ),
+        fail(
+            "log_append_short_commitment",
+            "LogAppend with a 31-byte commitment.",
+            Req,
+            raw(kind::LOG_APPEND, &[b'5'; 31]),
+            "Truncated",
+        ),
+        fail(
             "message_length_field_truncated",
             "Deposit cut inside its u32 body length.",
             Req,
@@ -836,9 +915,9 @@ fn cases() -> Vec<Case> {
         ),
         fail(
             "unknown_kind_response",
-            "Response kind 0x8b, which does not exist.",
+            "Response kind 0xfe, which does not exist.",
             Resp,
-            header_only(PROTOCOL_VERSION, 0x8b, 0),
+            header_only(PROTOCOL_VERSION, 0xfe, 0),
             "UnknownKind",
         ),
         fail(
@@ -990,6 +1069,83 @@ fn cases() -> Vec<Case> {
                 data: s::TAIL.to_vec(),
             }
             .encode(),
+            "InvalidValue",
+        ),
+        fail(
+            "inclusion_proof_missing_hash",
+            "InclusionProof of leaf 5 in 8 leaves with 2 hashes (3 are needed).",
+            Resp,
+            match s::inclusion_proof_response() {
+                Response::InclusionProof {
+                    leaf_index,
+                    tree_size,
+                    leaf,
+                    mut hashes,
+                } => {
+                    hashes.pop();
+                    Response::InclusionProof {
+                        leaf_index,
+                        tree_size,
+                        leaf,
+                        hashes,
+                    }
+                    .encode()
+                }
+                _ => unreachable!("an inclusion proof"),
+            },
+            "InvalidValue",
+        ),
+        fail(
+            "consistency_proof_extra_hash",
+            "ConsistencyProof from 3 to 8 leaves with 5 hashes (4 are needed).",
+            Resp,
+            match s::consistency_proof_response() {
+                Response::ConsistencyProof {
+                    from_size,
+                    to_size,
+                    mut hashes,
+                } => {
+                    hashes.push([0; 32]);
+                    Response::ConsistencyProof {
+                        from_size,
+                        to_size,
+                        hashes,
+                    }
+                    .encode()
+                }
+                _ => unreachable!("a consistency proof"),
+            },
+            "InvalidValue",
+        ),
+        fail(
+            "checkpoint_not_a_note",
+            "Checkpoint whose text has no signature lines.",
+            Resp,
+            raw(
+                kind::CHECKPOINT,
+                &[
+                    &(s::log_checkpoint(8).unverified().to_text().len() as u32).to_be_bytes()[..],
+                    s::log_checkpoint(8).unverified().to_text().as_bytes(),
+                ]
+                .concat(),
+            ),
+            "InvalidValue",
+        ),
+        fail(
+            "log_appended_receipt_without_commitment",
+            "LogAppended whose receipt has no `extra` line (Sanad receipts carry the commitment).",
+            Resp,
+            {
+                let text = s::log_receipt(5, 8).to_text();
+                let cut: String = text
+                    .split_inclusive('\n')
+                    .filter(|l| !l.starts_with("extra "))
+                    .collect();
+                raw(
+                    kind::LOG_APPENDED,
+                    &[&(cut.len() as u32).to_be_bytes()[..], cut.as_bytes()].concat(),
+                )
+            },
             "InvalidValue",
         ),
         fail(

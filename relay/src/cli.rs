@@ -67,6 +67,15 @@ With --public-host or --port, rewrite the address for a new host name or port fi
 keys do not change, so existing invites keep working if the old name still reaches this \
 machine.")]
     Address(AddressArgs),
+    /// Print the public key that signs the relay's transparency log.
+    #[command(long_about = "\
+Print the public key that signs the relay's transparency log, as one line (a C2SP verifier \
+key: sanad/log/<key in hex>+<key ID>+<key in base64>).
+
+Give this line to whoever checks receipts and checkpoints from this relay, for instance the \
+evidence desk: with it, and nothing else, they can verify offline that a commitment was \
+logged. It never changes: the key is created once by `init`.")]
+    LogKey(DataDirArg),
 }
 
 #[derive(Debug, Args)]
@@ -266,7 +275,15 @@ fn dispatch(cli: Cli) -> Result<(), String> {
             print_line(&address.to_string())
         }
         Command::Run(a) => run(*a),
+        Command::LogKey(a) => print_line(&log_vkey(&a.data_dir)?),
     }
+}
+
+/// The log key of the relay in `dir`, as a C2SP verifier key line.
+fn log_vkey(dir: &std::path::Path) -> Result<String, String> {
+    let keys = keys::load(dir).map_err(|e| e.to_string())?;
+    let key = sanad_protocol::LogKey::new(keys.log_signing_key().verifying_key());
+    Ok(key.verifier().to_vkey())
 }
 
 /// Parse the command line, run the command, and turn any failure into one
@@ -329,6 +346,20 @@ mod tests {
         assert_eq!(o.congestion, Congestion::Cubic);
         assert!(o.disable_gso);
         assert_eq!(o.quotas.blob_ttl.as_secs(), 3 * 86400);
+    }
+
+    #[test]
+    fn log_key_prints_a_verifier_key_for_the_log_signing_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        keys::init(dir.path(), "127.0.0.1", 7443).expect("init");
+        let line = log_vkey(dir.path()).expect("keys load");
+        let v = sanad_protocol::log::note::NoteVerifier::from_vkey(&line).expect("a vkey");
+        let k = keys::load(dir.path()).expect("load");
+        assert_eq!(v.public_key(), &k.log_signing_key().verifying_key());
+        assert!(line.starts_with("sanad/log/"), "{line}");
+        let cli =
+            Cli::try_parse_from(["sanad-relay", "log-key", "--data-dir", "/d"]).expect("parses");
+        assert!(matches!(cli.command, Command::LogKey(_)));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod durability;
 pub mod keys;
 pub mod limits;
+pub mod log;
 pub mod server;
 pub mod service;
 pub mod store;

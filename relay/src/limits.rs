@@ -32,6 +32,10 @@ pub const TCP_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of request bodies held in memory across all connections at once.
 /// A request waits for budget before its body is read.
 pub const MAX_INFLIGHT_REQUEST_BYTES: usize = 96 * 1024 * 1024;
+/// Most appends that share one transparency-log checkpoint (one batch).
+pub const MAX_LOG_BATCH: usize = 4096;
+/// Appends that may wait for the log's writer before new ones wait to be queued.
+pub const LOG_QUEUE: usize = 16 * 1024;
 /// How often expired messages, blobs and nonces are swept.
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(10 * 60);
 

@@ -184,10 +184,13 @@ pub async fn start(opts: RelayOptions) -> Result<RunningRelay, ServerError> {
     let quic_config = quic::server_config(&relay_keys, opts.congestion, opts.disable_gso)?;
     let acceptor = TlsAcceptor::from(Arc::new(transport::tls_config(&relay_keys)?));
     let pin = relay_keys.pin();
-    drop(relay_keys);
 
     let (udp, tcp_listener) = bind(&opts).await?;
-    let service = Arc::new(Service::open(&opts.data_dir, opts.quotas.clone())?);
+    let service = Arc::new(
+        Service::open(&opts.data_dir, opts.quotas.clone())?
+            .with_log(relay_keys.log_signing_key())?,
+    );
+    drop(relay_keys);
     let endpoint = quic::endpoint(udp, quic_config).map_err(bind_error("UDP", opts.listen))?;
     let quic_addr = endpoint
         .local_addr()

@@ -28,6 +28,7 @@ pub struct Service {
     store: Arc<dyn Store>,
     commit: GroupCommit,
     quotas: Quotas,
+    log: Option<crate::log::Log>,
 }
 
 fn now_secs() -> u64 {
@@ -69,6 +70,7 @@ impl Service {
             store,
             commit,
             quotas,
+            log: None,
         }
     }
 
@@ -218,6 +220,13 @@ impl Service {
                     data,
                 })
             }
+            req @ (Request::LogAppend(_)
+            | Request::LogCheckpoint
+            | Request::LogConsistency(_)
+            | Request::LogInclusion(_)) => match &self.log {
+                Some(log) => log.handle(req).await,
+                None => Err(StoreError::rejected(ErrorCode::LogUnavailable)),
+            },
         }
     }
 
@@ -245,6 +254,23 @@ impl Service {
             }
             Err(e) => tracing::error!(error = %e, "expiry sweep failed"),
         }
+    }
+
+    /// Keep the transparency log in this service's store, signing its
+    /// checkpoints with `key` (the relay's log key). Must be called inside
+    /// a tokio runtime; blocks while it checks the stored log.
+    pub fn with_log(mut self, key: &ed25519_dalek::SigningKey) -> Result<Service, OpenError> {
+        self.log = Some(crate::log::Log::open(
+            &self.store,
+            key,
+            self.commit.clone(),
+        )?);
+        Ok(self)
+    }
+
+    /// The transparency log, if this service keeps one.
+    pub fn log(&self) -> Option<&crate::log::Log> {
+        self.log.as_ref()
     }
 
     /// Make everything durable before exit.

@@ -153,7 +153,7 @@ fn corpus(key: &SigningKey, owner: &sanad_client::MailboxOwner, blob: BlobId) ->
         }
     }
     // Unknown kinds (and response kinds sent as requests).
-    for k in [0x00u8, 0x0B, 0x10, 0x42, 0x7F, 0x80, 0x90, 0xFE] {
+    for k in [0x00u8, 0x0F, 0x10, 0x42, 0x7F, 0x80, 0x90, 0xFE] {
         cases.push(Case {
             name: format!("unknown kind {k:#04x}"),
             frame: header(1, k, 0),

@@ -5,11 +5,15 @@
 #![allow(dead_code)] // each test crate uses a different part of this module
 
 use ed25519_dalek::SigningKey;
+use sanad_protocol::log::merkle::{leaf_hash, root, Hash, LeafHashes};
+use sanad_protocol::log::proof::{consistency_proof, inclusion_proof};
+use sanad_protocol::log::{Checkpoint, LogKey, Receipt, SignedCheckpoint};
 use sanad_protocol::request::{
     unsigned_auth, Ack, BlobCreate, BlobGet, BlobPut, BlobStatus, CreateMailbox, Deposit, Fetch,
-    List,
+    List, LogAppend, LogConsistency, LogInclusion,
 };
 use sanad_protocol::response::{MessageHeader, StoredMessage};
+use sanad_protocol::Commitment;
 use sanad_protocol::{
     BlobId, DepositKey, ErrorCode, Nonce, OwnerKey, ReceiveId, Request, Response, SegmentHash,
     SendId, UploadToken,
@@ -21,6 +25,17 @@ pub const OWNER_SEED: [u8; 32] = {
     let mut i = 0;
     while i < 32 {
         s[i] = i as u8;
+        i += 1;
+    }
+    s
+};
+
+/// Seed of the log key that signs every checkpoint vector: bytes 0x40..=0x5f.
+pub const LOG_SEED: [u8; 32] = {
+    let mut s = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        s[i] = 0x40 + i as u8;
         i += 1;
     }
     s
@@ -73,6 +88,101 @@ pub fn blob_id() -> BlobId {
 
 pub fn upload_token() -> UploadToken {
     UploadToken([b'T'; 32])
+}
+
+pub fn log_signing_key() -> SigningKey {
+    SigningKey::from_bytes(&LOG_SEED)
+}
+
+pub fn log_key() -> LogKey {
+    LogKey::new(log_signing_key().verifying_key())
+}
+
+/// The example log: eight commitments, `'0'`x32 to `'7'`x32.
+pub fn log_leaves() -> Vec<Commitment> {
+    (b'0'..=b'7').map(|b| Commitment([b; 32])).collect()
+}
+
+pub fn log_leaf_hashes() -> Vec<Hash> {
+    log_leaves().iter().map(|c| leaf_hash(&c.0)).collect()
+}
+
+/// The example log's checkpoint at `size` leaves, signed with the log key.
+pub fn log_checkpoint(size: u64) -> SignedCheckpoint {
+    let hashes = log_leaf_hashes();
+    Checkpoint {
+        origin: log_key().origin().to_string(),
+        size,
+        root: root(&hashes[..size as usize]),
+    }
+    .sign(&log_signing_key())
+    .expect("the origin is the log key's")
+}
+
+/// The receipt of leaf `index` against the checkpoint at `size`.
+pub fn log_receipt(index: u64, size: u64) -> Receipt {
+    let hashes = log_leaf_hashes();
+    Receipt {
+        checkpoint: log_checkpoint(size),
+        leaf_index: index,
+        leaf: log_leaves()[index as usize],
+        proof: inclusion_proof(&LeafHashes(&hashes), index, size).expect("leaf in tree"),
+    }
+}
+
+pub fn log_append() -> Request {
+    Request::LogAppend(LogAppend {
+        commitment: log_leaves()[5],
+    })
+}
+
+pub fn log_checkpoint_request() -> Request {
+    Request::LogCheckpoint
+}
+
+pub fn log_consistency() -> Request {
+    Request::LogConsistency(LogConsistency {
+        from_size: 3,
+        to_size: 8,
+    })
+}
+
+pub fn log_inclusion() -> Request {
+    Request::LogInclusion(LogInclusion {
+        leaf_index: 5,
+        tree_size: 8,
+    })
+}
+
+pub fn log_appended() -> Response {
+    Response::LogAppended {
+        receipt: log_receipt(5, 8),
+    }
+}
+
+pub fn checkpoint() -> Response {
+    Response::Checkpoint {
+        checkpoint: log_checkpoint(8),
+    }
+}
+
+pub fn consistency_proof_response() -> Response {
+    let hashes = log_leaf_hashes();
+    Response::ConsistencyProof {
+        from_size: 3,
+        to_size: 8,
+        hashes: consistency_proof(&LeafHashes(&hashes), 3, 8).expect("ordered sizes"),
+    }
+}
+
+pub fn inclusion_proof_response() -> Response {
+    let hashes = log_leaf_hashes();
+    Response::InclusionProof {
+        leaf_index: 5,
+        tree_size: 8,
+        leaf: log_leaves()[5],
+        hashes: inclusion_proof(&LeafHashes(&hashes), 5, 8).expect("leaf in tree"),
+    }
 }
 
 /// The last segment of the example blob.
@@ -165,6 +275,10 @@ pub fn requests() -> Vec<(&'static str, Request)> {
         ("blob_put", blob_put()),
         ("blob_status", blob_status()),
         ("blob_get", blob_get()),
+        ("log_append", log_append()),
+        ("log_checkpoint", log_checkpoint_request()),
+        ("log_consistency", log_consistency()),
+        ("log_inclusion", log_inclusion()),
     ]
 }
 
@@ -268,6 +382,10 @@ pub fn responses() -> Vec<(&'static str, Response)> {
         ("segment_stored", segment_stored()),
         ("blob_state", blob_state()),
         ("segment", segment()),
+        ("log_appended", log_appended()),
+        ("checkpoint", checkpoint()),
+        ("consistency_proof", consistency_proof_response()),
+        ("inclusion_proof", inclusion_proof_response()),
         ("error", error()),
     ]
 }

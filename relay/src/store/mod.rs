@@ -158,4 +158,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Make every earlier mutation durable.
     fn flush(&self) -> Result<(), StoreError>;
+
+    /// The transparency log's storage, when this store keeps one; its
+    /// writes are made durable by [`Store::flush`] too.
+    fn log(&self) -> Option<&dyn crate::log::LogStore> {
+        None
+    }
 }

@@ -18,6 +18,7 @@
 //! - `segments`: blob ID ‖ index → segment hash
 //! - `segrefs`: segment hash → number of blob segments that use the file
 //! - `meta`: `reserved_blob_bytes` → u64
+//! - `log`: the transparency log (see [`crate::log::SledLog`])
 //!
 //! Durability: a segment file is written to `tmp/`, fsync'd, renamed into
 //! place and its directory fsync'd *before* the sled transaction that refers
@@ -59,6 +60,7 @@ pub struct SledFileStore {
     segments: sled::Tree,
     segrefs: sled::Tree,
     meta: sled::Tree,
+    log: crate::log::SledLog,
     segment_dir: PathBuf,
     tmp_dir: PathBuf,
 }
@@ -237,6 +239,7 @@ impl SledFileStore {
             segments: db.open_tree("segments")?,
             segrefs: db.open_tree("segrefs")?,
             meta: db.open_tree("meta")?,
+            log: crate::log::SledLog::open(&db)?,
             db,
             segment_dir,
             tmp_dir,
@@ -824,6 +827,10 @@ impl Store for SledFileStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn log(&self) -> Option<&dyn crate::log::LogStore> {
+        Some(&self.log)
     }
 }
 
