@@ -8,6 +8,7 @@
 //! - [`harness`]: start, restart and stop relays; connect clients.
 //! - [`baseline`]: the raw-quinn transfer that benchmark ratios divide by.
 //! - [`impair`]: a UDP proxy that imposes rate, delay, loss and outages.
+//! - [`msgbench`]: the messaging benchmarks behind `sanad-msgbench`.
 
 #![forbid(unsafe_code)]
 
@@ -15,3 +16,4 @@ pub mod baseline;
 pub mod bench;
 pub mod harness;
 pub mod impair;
+pub mod msgbench;
