@@ -628,8 +628,8 @@ pub async fn latency(s: &LatencySettings) -> Result<Table, BenchError> {
             "p50 ratio to raw",
             "p99 ratio to raw",
             "p50 / p99 / max ms per run",
-            "sending call p50 ms",
-            "receiving call p50 ms",
+            "sending call p50 / p99 ms",
+            "receiving call p50 / p99 ms",
             "receiving calls per message",
             "CPU ms per message",
         ],
@@ -656,8 +656,15 @@ pub async fn latency(s: &LatencySettings) -> Result<Table, BenchError> {
             .zip(&max)
             .map(|((a, b), c)| format!("{a:.2} / {b:.2} / {c:.1}"))
             .collect();
-        let send: Vec<f64> = rs.iter().map(|r| percentile_ms(&r.send, 50.0)).collect();
-        let recv: Vec<f64> = rs.iter().map(|r| percentile_ms(&r.receive, 50.0)).collect();
+        let pct = |pick: fn(&LatencyRun) -> &Vec<Duration>, p: f64| -> f64 {
+            median(
+                &rs.iter()
+                    .map(|r| percentile_ms(pick(r), p))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let send = |p| pct(|r| &r.send, p);
+        let recv = |p| pct(|r| &r.receive, p);
         let calls: Vec<f64> = rs.iter().map(|r| r.calls_per_message).collect();
         let cpu: Vec<f64> = rs
             .iter()
@@ -672,8 +679,8 @@ pub async fn latency(s: &LatencySettings) -> Result<Table, BenchError> {
             ratio(50.0),
             ratio(99.0),
             per_run.join("; "),
-            format!("{:.2}", median(&send)),
-            format!("{:.2}", median(&recv)),
+            format!("{:.2} / {:.1}", send(50.0), send(99.0)),
+            format!("{:.2} / {:.1}", recv(50.0), recv(99.0)),
             format!("{:.1}", median(&calls)),
             format!("{:.2}", median(&cpu)),
         ]);
@@ -716,22 +723,18 @@ impl Default for GroupSettings {
     }
 }
 
-/// One member's part of one run.
+/// One member's part of the exchange.
 #[derive(Debug, Clone, Copy)]
 struct MemberRun {
     /// When its own sends were done.
     sent: Instant,
     /// When it had every other member's messages.
     done: Instant,
-    /// Messages of others it had by the end of its own sends (every
-    /// `send_text` also receives).
+    /// Messages of others it had when its own sends were done (every
+    /// `send_text` receives first).
     received_while_sending: usize,
-    /// Messages of others that its `sync()` calls brought afterwards.
-    received_catching_up: usize,
-    /// Time inside those `sync()` calls.
-    catching_up: Duration,
-    /// Those `sync()` calls.
-    syncs: usize,
+    /// Messages of others it had at the end.
+    received: usize,
 }
 
 #[derive(Debug)]
@@ -740,25 +743,33 @@ struct GroupRun {
     wall: Duration,
     /// From the common start until the last member's sends were done.
     sends: Duration,
+    /// Process CPU (devices and relay) during the exchange.
     cpu: Duration,
     members: Vec<MemberRun>,
+    /// One member fetching (and for Sanad: processing) a backlog of the
+    /// others' messages: how many, and how long its `sync()` calls took.
+    backlog: (usize, Duration),
     body_len: usize,
     setup: Duration,
 }
 
-/// The texts of others in `TEAM` that the benchmark sent.
-fn team_texts(m: &Messenger) -> Result<Vec<String>, BenchError> {
+fn is_team_text(text: Option<&str>, head: &str) -> bool {
+    text.is_some_and(|t| t.starts_with(head))
+}
+
+/// The texts of others in `TEAM` starting with `head`.
+fn team_texts(m: &Messenger, head: &str) -> Result<Vec<String>, BenchError> {
     Ok(m.history(Some(TEAM))?
         .into_iter()
-        .filter(|h| h.from.is_some())
+        .filter(|h| h.from.is_some() && is_team_text(h.text.as_deref(), head))
         .filter_map(|h| h.text)
-        .filter(|t| t.starts_with("team "))
         .collect())
 }
 
 /// A team of `members` profiles: the desk pairs with each, creates the
 /// team, adds all at once; everyone syncs and checks the group check code;
-/// one warm-up text from the desk.
+/// one warm-up text from the desk. Connections are closed (each device
+/// reconnects on its own runtime).
 async fn build_team(
     relay: &TestRelay,
     dir: &Path,
@@ -797,6 +808,63 @@ async fn build_team(
     Ok((all, body_len))
 }
 
+/// Wait for every device; the first failure wins, after all have ended.
+async fn all_finished<T: Send + 'static>(
+    handles: Vec<JoinHandle<Result<T, BenchError>>>,
+) -> Result<Vec<T>, BenchError> {
+    let mut out = Vec::new();
+    let mut first_error = None;
+    for h in handles {
+        match finished(h).await {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+fn spans(start: Instant, members: &[MemberRun]) -> (Duration, Duration) {
+    let last = |pick: fn(&MemberRun) -> Instant| {
+        members
+            .iter()
+            .map(|r| pick(r).saturating_duration_since(start))
+            .max()
+            .unwrap_or_default()
+    };
+    (last(|r| r.done), last(|r| r.sent))
+}
+
+/// Sync until `want` texts starting with `head` came in; returns the time
+/// spent inside `sync()`.
+async fn sync_until(
+    me: &mut Messenger,
+    head: &str,
+    mut have: usize,
+    want: usize,
+) -> Result<Duration, BenchError> {
+    let started = Instant::now();
+    let mut busy = Duration::ZERO;
+    while have < want {
+        let t = Instant::now();
+        let report = me.sync().await?;
+        busy += t.elapsed();
+        have += report
+            .received
+            .iter()
+            .filter(|l| is_team_text(l.text.as_deref(), head))
+            .count();
+        if started.elapsed() > DELIVERY_DEADLINE {
+            return Err(format!("a member got {have} of {want} messages").into());
+        }
+    }
+    Ok(busy)
+}
+
 async fn group_sanad(s: &GroupSettings) -> Result<GroupRun, BenchError> {
     let relay = TestRelay::start().await;
     let dir = tempfile::tempdir()?;
@@ -805,6 +873,8 @@ async fn group_sanad(s: &GroupSettings) -> Result<GroupRun, BenchError> {
     let setup = setup.elapsed();
     let (n, m) = (s.members, s.per_member);
     let expected = (n - 1) * m;
+
+    // The exchange: everyone sends at once, then syncs until complete.
     let barrier = Arc::new(tokio::sync::Barrier::new(n + 1));
     let mut handles = Vec::new();
     for (k, messenger) in members.into_iter().enumerate() {
@@ -822,25 +892,10 @@ async fn group_sanad(s: &GroupSettings) -> Result<GroupRun, BenchError> {
                 }
             }
             let sent = Instant::now();
-            let received_while_sending = team_texts(&me)?.len();
-            let mut have = received_while_sending;
-            let (mut catching_up, mut syncs) = (Duration::ZERO, 0);
-            while have < expected {
-                let t = Instant::now();
-                let report = me.sync().await?;
-                catching_up += t.elapsed();
-                syncs += 1;
-                have += report
-                    .received
-                    .iter()
-                    .filter(|l| l.text.as_deref().is_some_and(|t| t.starts_with("team ")))
-                    .count();
-                if sent.elapsed() > DELIVERY_DEADLINE {
-                    return Err(format!("member {k} got {have} of {expected} messages").into());
-                }
-            }
+            let received_while_sending = team_texts(&me, "team ")?.len();
+            sync_until(&mut me, "team ", received_while_sending, expected).await?;
             let done = Instant::now();
-            let texts = team_texts(&me)?;
+            let texts = team_texts(&me, "team ")?;
             let distinct: HashSet<&String> = texts.iter().collect();
             if texts.len() != expected || distinct.len() != expected {
                 return Err(format!(
@@ -851,43 +906,46 @@ async fn group_sanad(s: &GroupSettings) -> Result<GroupRun, BenchError> {
                 .into());
             }
             me.close().await;
-            Ok(MemberRun {
+            let run = MemberRun {
                 sent,
                 done,
                 received_while_sending,
-                received_catching_up: have - received_while_sending,
-                catching_up,
-                syncs,
-            })
+                received: texts.len(),
+            };
+            Ok((run, me))
         })?);
     }
     barrier.wait().await;
     let start = Instant::now();
     let cpu = process_cpu();
-    let mut runs = Vec::new();
-    let mut first_error = None;
-    for h in handles {
-        match finished(h).await {
-            Ok(r) => runs.push(r),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    if let Some(e) = first_error {
-        return Err(e);
-    }
+    let ended = all_finished(handles).await?;
     let cpu = process_cpu().saturating_sub(cpu);
-    let wall = runs
-        .iter()
-        .map(|r| r.done.saturating_duration_since(start))
-        .max()
-        .unwrap_or_default();
-    let sends = runs
-        .iter()
-        .map(|r| r.sent.saturating_duration_since(start))
-        .max()
-        .unwrap_or_default();
+    let (runs, mut members): (Vec<MemberRun>, Vec<Messenger>) = ended.into_iter().unzip();
+    let (wall, sends) = spans(start, &runs);
+
+    // The backlog: the last member is offline while the others send `m`
+    // texts each, then syncs them all.
+    let mut late = members.pop().ok_or("a team of one")?;
+    let mut handles = Vec::new();
+    for (k, messenger) in members.into_iter().enumerate() {
+        handles.push(device(format!("sender{k:02}"), move || async move {
+            let mut me = messenger;
+            for i in 0..m {
+                me.send_text(TEAM, &text(&format!("late {k:02} {i:06}")))
+                    .await?;
+            }
+            me.close().await;
+            Ok(())
+        })?);
+    }
+    all_finished(handles).await?;
+    let backlog = device("late".into(), move || async move {
+        let busy = sync_until(&mut late, "late ", 0, expected).await?;
+        late.close().await;
+        Ok(busy)
+    })?;
+    let backlog = (expected, finished(backlog).await?);
+
     let mut relay = relay;
     relay.stop().await;
     Ok(GroupRun {
@@ -895,14 +953,39 @@ async fn group_sanad(s: &GroupSettings) -> Result<GroupRun, BenchError> {
         sends,
         cpu,
         members: runs,
+        backlog,
         body_len,
         setup,
     })
 }
 
-/// The same traffic with raw clients: one shared mailbox, each client
-/// deposits its `per_member` bodies then fetches until it has seen all of
-/// them (its own included, as a member's sync reads its own too).
+/// Fetch from `cursor` until `want` messages came; returns the new cursor.
+async fn fetch_until(
+    client: &Client,
+    owner: &sanad_client::MailboxOwner,
+    mut cursor: u64,
+    mut have: usize,
+    want: usize,
+) -> Result<u64, BenchError> {
+    let started = Instant::now();
+    while have < want {
+        let got = client.fetch(owner, cursor, 64).await?;
+        if let Some(last) = got.items.last() {
+            cursor = last.seq;
+        }
+        have += got.items.len();
+        if started.elapsed() > DELIVERY_DEADLINE {
+            return Err(format!("a raw client saw {have} of {want} messages").into());
+        }
+    }
+    Ok(cursor)
+}
+
+/// The same traffic with raw clients on one shared mailbox: each deposits
+/// its bodies, fetching what is new after each (as `send_text` receives
+/// before it sends), then fetches until it has seen every body (its own
+/// included, as a member reads its own too). The backlog: one client
+/// fetches `(members − 1) × per_member` bodies deposited meanwhile.
 async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, BenchError> {
     let relay = TestRelay::start().await;
     let addr = relay.address();
@@ -912,7 +995,6 @@ async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, Bench
             .create_mailbox(&SigningKey::generate(&mut OsRng))
             .await?,
     );
-    creator.close().await;
     let (n, m) = (s.members, s.per_member);
     let total = n * m;
     let barrier = Arc::new(tokio::sync::Barrier::new(n + 1));
@@ -924,12 +1006,10 @@ async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, Bench
             client.ping().await?;
             barrier.wait().await;
             let mut body = vec![0u8; body_len];
-            let mut cursor = 0;
-            let mut seen = 0;
+            let (mut cursor, mut seen) = (0, 0);
             for _ in 0..m {
                 OsRng.fill_bytes(&mut body);
                 client.deposit(&owner.send_id(), body.clone()).await?;
-                // As `send_text` does, read what is new before the next one.
                 let got = client.fetch(&owner, cursor, 64).await?;
                 if let Some(last) = got.items.last() {
                     cursor = last.seq;
@@ -938,50 +1018,44 @@ async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, Bench
             }
             let sent = Instant::now();
             let received_while_sending = seen;
-            let (mut catching_up, mut syncs) = (Duration::ZERO, 0);
-            while seen < total {
-                let t = Instant::now();
-                let got = client.fetch(&owner, cursor, 64).await?;
-                catching_up += t.elapsed();
-                syncs += 1;
-                if let Some(last) = got.items.last() {
-                    cursor = last.seq;
-                }
-                seen += got.items.len();
-                if sent.elapsed() > DELIVERY_DEADLINE {
-                    return Err(format!("raw client {k} saw {seen} of {total}").into());
-                }
-            }
+            let cursor = fetch_until(&client, &owner, cursor, seen, total).await?;
             let done = Instant::now();
             client.close().await;
-            Ok(MemberRun {
+            let run = MemberRun {
                 sent,
                 done,
                 received_while_sending,
-                received_catching_up: seen - received_while_sending,
-                catching_up,
-                syncs,
-            })
+                received: total,
+            };
+            Ok((run, cursor))
         })?);
     }
     barrier.wait().await;
     let start = Instant::now();
     let cpu = process_cpu();
-    let mut runs = Vec::new();
-    for h in handles {
-        runs.push(finished(h).await?);
-    }
+    let ended = all_finished(handles).await?;
     let cpu = process_cpu().saturating_sub(cpu);
-    let wall = runs
-        .iter()
-        .map(|r| r.done.saturating_duration_since(start))
-        .max()
-        .unwrap_or_default();
-    let sends = runs
-        .iter()
-        .map(|r| r.sent.saturating_duration_since(start))
-        .max()
-        .unwrap_or_default();
+    let cursor = ended.iter().map(|(_, c)| *c).max().unwrap_or(0);
+    let runs: Vec<MemberRun> = ended.into_iter().map(|(r, _)| r).collect();
+    let (wall, sends) = spans(start, &runs);
+
+    let backlog_len = (n - 1) * m;
+    let mut body = vec![0u8; body_len];
+    for _ in 0..backlog_len {
+        OsRng.fill_bytes(&mut body);
+        creator.deposit(&owner.send_id(), body.clone()).await?;
+    }
+    creator.close().await;
+    let late = device("late".into(), move || async move {
+        let client = quic_client(&addr).await?;
+        client.ping().await?;
+        let t = Instant::now();
+        fetch_until(&client, &owner, cursor, 0, backlog_len).await?;
+        let busy = t.elapsed();
+        client.close().await;
+        Ok(busy)
+    })?;
+    let backlog = (backlog_len, finished(late).await?);
     let mut relay = relay;
     relay.stop().await;
     Ok(GroupRun {
@@ -989,6 +1063,7 @@ async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, Bench
         sends,
         cpu,
         members: runs,
+        backlog,
         body_len,
         setup: Duration::ZERO,
     })
@@ -997,7 +1072,9 @@ async fn group_raw(s: &GroupSettings, body_len: usize) -> Result<GroupRun, Bench
 /// The `group` benchmark: a team of `members` where every member sends
 /// `per_member` texts at once and then syncs until it has everyone else's;
 /// delivered messages per second (each text counts once per receiving
-/// member) against raw clients doing the same deposits and fetches.
+/// member) against raw clients doing the same deposits and fetches. Then
+/// one member, offline while the others send `per_member` more each,
+/// syncs that backlog: its sync throughput.
 pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
     if s.members < 2 {
         return Err("a team needs at least 2 members".into());
@@ -1012,8 +1089,8 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
     let mut raws: Vec<GroupRun> = Vec::new();
     let mut sanads: Vec<GroupRun> = Vec::new();
     let mut loads = Vec::new();
-    // Deposited size of a team text, for the raw clients (one Sanad run
-    // first if the raw case comes first).
+    // Deposited size of a team text, for the raw clients (from a team of
+    // two if the raw case comes first).
     let mut body_len = None;
     for rep in 0..s.reps {
         loads.push(load_average());
@@ -1022,9 +1099,10 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
                 Case::Sanad => {
                     let r = group_sanad(s).await?;
                     eprintln!(
-                        "group rep {rep} Sanad: {:.2} s, {:.0} delivered/s (setup {:.1} s, load {})",
+                        "group rep {rep} Sanad: {:.2} s, {:.0} delivered/s, backlog {:.0} msg/s (setup {:.1} s, load {})",
                         r.wall.as_secs_f64(),
                         delivered / r.wall.as_secs_f64(),
+                        r.backlog.0 as f64 / r.backlog.1.as_secs_f64(),
                         r.setup.as_secs_f64(),
                         load_average()
                     );
@@ -1046,9 +1124,10 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
                     };
                     let r = group_raw(s, len).await?;
                     eprintln!(
-                        "group rep {rep} raw: {:.2} s, {:.0} delivered/s (load {})",
+                        "group rep {rep} raw: {:.2} s, {:.0} delivered/s, backlog {:.0} msg/s (load {})",
                         r.wall.as_secs_f64(),
                         delivered / r.wall.as_secs_f64(),
+                        r.backlog.0 as f64 / r.backlog.1.as_secs_f64(),
                         load_average()
                     );
                     raws.push(r);
@@ -1060,7 +1139,8 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
 
     let mut t = table(
         format!(
-            "group: {n} members each sending {m} {TEXT_LEN}-byte texts at once, until every member has all {} of the others'",
+            "group: {n} members each sending {m} {TEXT_LEN}-byte texts at once, until every member has the others' {}; then one member syncing a backlog of {}",
+            (n - 1) * m,
             (n - 1) * m
         ),
         &[
@@ -1068,12 +1148,13 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
             "bytes deposited",
             "wall s (median)",
             "delivered msg/s (median)",
-            "ratio to raw",
+            "ratio to raw (median; per run)",
             "delivered msg/s per run",
             "sent msg/s (median)",
-            "received while sending (median share)",
-            "catch-up sync msg/s per member, median [min–max]",
-            "CPU s (median)",
+            "received while sending (median)",
+            "backlog sync msg/s (median; per run)",
+            "backlog ratio to raw",
+            "CPU ms per delivered message (median)",
         ],
     );
     for (label, rs) in [
@@ -1102,59 +1183,53 @@ pub async fn group(s: &GroupSettings) -> Result<Table, BenchError> {
         let share: Vec<f64> = rs
             .iter()
             .map(|r| {
-                let total: usize = r
-                    .members
-                    .iter()
-                    .map(|x| x.received_while_sending + x.received_catching_up)
-                    .sum();
+                let total: usize = r.members.iter().map(|x| x.received).sum();
                 let early: usize = r.members.iter().map(|x| x.received_while_sending).sum();
                 early as f64 / total.max(1) as f64 * 100.0
             })
             .collect();
-        // Catch-up throughput of each member of each run.
-        let mut member_rates: Vec<f64> = rs
+        let backlog: Vec<f64> = rs
             .iter()
-            .flat_map(|r| r.members.iter())
-            .filter(|x| x.received_catching_up > 0 && !x.catching_up.is_zero())
-            .map(|x| x.received_catching_up as f64 / x.catching_up.as_secs_f64())
+            .map(|r| r.backlog.0 as f64 / r.backlog.1.as_secs_f64())
             .collect();
-        member_rates.sort_by(f64::total_cmp);
-        let syncs: Vec<f64> = rs
+        let backlog_ratio: Vec<f64> = rs
             .iter()
-            .flat_map(|r| r.members.iter())
-            .map(|x| x.syncs as f64)
+            .zip(&raws)
+            .map(|(r, b)| b.backlog.1.as_secs_f64() / r.backlog.1.as_secs_f64())
             .collect();
-        let cpu: Vec<f64> = rs.iter().map(|r| r.cpu.as_secs_f64()).collect();
+        let cpu: Vec<f64> = rs
+            .iter()
+            .map(|r| r.cpu.as_secs_f64() * 1000.0 / delivered)
+            .collect();
+        let walls: Vec<f64> = rs.iter().map(|r| r.wall.as_secs_f64()).collect();
         t.rows.push(vec![
             label.into(),
             rs.first().map_or(0, |r| r.body_len).to_string(),
-            format!(
-                "{:.2}",
-                median(&rs.iter().map(|r| r.wall.as_secs_f64()).collect::<Vec<_>>())
-            ),
+            format!("{:.2}", median(&walls)),
             format!("{:.0}", median(&rate)),
-            format!("{:.2} ({})", median(&ratio), list(&ratio, 2)),
+            format!("{:.3}; {}", median(&ratio), list(&ratio, 3)),
             list(&rate, 0),
             format!("{:.0}", median(&sent)),
             format!("{:.0} %", median(&share)),
-            format!(
-                "{:.0} [{:.0}–{:.0}] ({:.0} syncs median)",
-                median(&member_rates),
-                member_rates.first().copied().unwrap_or(f64::NAN),
-                member_rates.last().copied().unwrap_or(f64::NAN),
-                median(&syncs)
-            ),
-            format!("{:.1}", median(&cpu)),
+            format!("{:.0}; {}", median(&backlog), list(&backlog, 0)),
+            format!("{:.3}", median(&backlog_ratio)),
+            format!("{:.2}", median(&cpu)),
         ]);
     }
     let setups: Vec<f64> = sanads.iter().map(|r| r.setup.as_secs_f64()).collect();
     t.notes.push(format!(
         "Delivered = {n} × {} × {m} = {delivered:.0} (each text counts once per receiving member); \
-         wall time from the common start (all devices connected) until the last member had every \
-         message. Ratio = raw wall ÷ Sanad wall of the same repetition, median first. \
-         Building the team (desk pairs with {} contacts, creates the team, adds all, everyone \
-         syncs) took {} s (not in the figures).",
+         wall time from the common start (every device connected) until the last member had every \
+         message. Ratios = raw time ÷ Sanad time of the same repetition. \"Received while \
+         sending\": share of the others' texts a member already had when its own sends were done \
+         (`send_text` receives before it sends). Backlog: the last member stays offline while the \
+         {} others send {m} more each, then its `sync()` calls bring all {} (for raw: one client \
+         fetching as many bodies). CPU: the whole process (relay and all devices) during the \
+         exchange. Building the team (the desk pairs with {} contacts, creates the team, adds all, \
+         everyone syncs) took {} s per run (not in the figures).",
         n - 1,
+        n - 1,
+        (n - 1) * m,
         n - 1,
         list(&setups, 1)
     ));
@@ -1318,9 +1393,29 @@ pub fn sanad_cli() -> Result<PathBuf, BenchError> {
     Ok(bin)
 }
 
-/// Peak RSS (KiB) and wall time of `sanad send Bob --file` in a child
-/// process, from a profile made with the fast KDF.
-async fn rss_cli(file: &RandomFile) -> Result<(u64, Duration), BenchError> {
+/// What the CLI child processes measured: peak RSS (KiB) and wall time of
+/// `sanad send Bob --file`, and peak RSS of `sanad whoami` on the same
+/// profile (unlock and open only: the process's floor).
+struct CliRun {
+    send_peak_kib: u64,
+    send_wall: Duration,
+    whoami_peak_kib: u64,
+}
+
+fn sanad_command(bin: &Path, profile: &Path) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.env("SANAD_PASSPHRASE", PASSPHRASE)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LANGUAGE")
+        .arg("--profile")
+        .arg(profile);
+    cmd
+}
+
+/// `sanad whoami`, then `sanad send Bob --file`, each in a child process,
+/// from a profile made with the fast KDF.
+async fn rss_cli(file: &RandomFile) -> Result<CliRun, BenchError> {
     let bin = sanad_cli()?;
     let relay = TestRelay::start().await;
     let dir = tempfile::tempdir()?;
@@ -1328,18 +1423,25 @@ async fn rss_cli(file: &RandomFile) -> Result<(u64, Duration), BenchError> {
     alice.close().await;
     bob.close().await;
     drop((alice, bob));
-    let mut cmd = Command::new(bin);
-    cmd.env("SANAD_PASSPHRASE", PASSPHRASE)
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LANGUAGE")
-        .arg("--profile")
-        .arg(dir.path().join("Alice"))
-        .args(["--quiet", "send", &bob_name, "--file"])
+    let profile = dir.path().join("Alice");
+    let mut whoami = sanad_command(&bin, &profile);
+    whoami.arg("whoami");
+    let (out, whoami_peak_kib) =
+        tokio::task::spawn_blocking(move || run_measuring_peak_rss(&mut whoami)).await?;
+    if !out.status.success() {
+        return Err(format!(
+            "`sanad whoami` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let mut send = sanad_command(&bin, &profile);
+    send.args(["--quiet", "send", &bob_name, "--file"])
         .arg(file.path());
     let t = Instant::now();
-    let (out, peak) = tokio::task::spawn_blocking(move || run_measuring_peak_rss(&mut cmd)).await?;
-    let wall = t.elapsed();
+    let (out, send_peak_kib) =
+        tokio::task::spawn_blocking(move || run_measuring_peak_rss(&mut send)).await?;
+    let send_wall = t.elapsed();
     let mut relay = relay;
     relay.stop().await;
     if !out.status.success() {
@@ -1349,7 +1451,36 @@ async fn rss_cli(file: &RandomFile) -> Result<(u64, Duration), BenchError> {
         )
         .into());
     }
-    Ok((peak, wall))
+    Ok(CliRun {
+        send_peak_kib,
+        send_wall,
+        whoami_peak_kib,
+    })
+}
+
+/// The disk's share of the spool: write `bytes` (1 MiB at a time) to a new
+/// file, `fsync` it, then delete it; returns both times. No encryption, no
+/// hashing: what the extra pass over the file costs in I/O alone.
+fn spool_disk_cost(bytes: u64) -> Result<(Duration, Duration), BenchError> {
+    use std::io::Write;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("spool");
+    let mut buf = vec![0u8; MIB as usize];
+    OsRng.fill_bytes(&mut buf);
+    let t = Instant::now();
+    let mut f = std::fs::File::create(&path)?;
+    let mut left = bytes;
+    while left > 0 {
+        let n = left.min(MIB) as usize;
+        f.write_all(&buf[..n])?;
+        left -= n as u64;
+    }
+    f.sync_all()?;
+    drop(f);
+    let written = t.elapsed();
+    let t = Instant::now();
+    std::fs::remove_file(&path)?;
+    Ok((written, t.elapsed()))
 }
 
 /// Peak RSS (KiB) and wall time of a raw `Client::upload` of the file in a
@@ -1393,8 +1524,9 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
     let file = RandomFile::create(s.size)?;
     let mut raws = Vec::new();
     let mut sanads = Vec::new();
-    let mut cli = Vec::new();
+    let mut cli: Vec<CliRun> = Vec::new();
     let mut raw_child = Vec::new();
+    let mut disk = Vec::new();
     let mut loads = Vec::new();
     for rep in 0..s.reps {
         loads.push(load_average());
@@ -1421,10 +1553,18 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
                 }
             }
         }
+        // The spool's I/O alone, on a file of the padded size.
+        let padded = sanads.last().map_or(file.size(), |r| r.uploaded);
+        let cost = tokio::task::spawn_blocking(move || spool_disk_cost(padded)).await??;
+        eprintln!("file rep {rep} spool-sized write + fsync, delete: {cost:?}");
+        disk.push(cost);
         if s.rss {
-            let (peak, wall) = rss_cli(&file).await?;
-            eprintln!("file rep {rep} sanad CLI: VmHWM {peak} KiB, {wall:?}");
-            cli.push((peak, wall));
+            let c = rss_cli(&file).await?;
+            eprintln!(
+                "file rep {rep} sanad CLI: VmHWM {} KiB ({} KiB for whoami), {:?}",
+                c.send_peak_kib, c.whoami_peak_kib, c.send_wall
+            );
+            cli.push(c);
             let (peak, wall) = rss_raw(&file).await?;
             eprintln!("file rep {rep} raw child: VmHWM {peak} KiB, {wall:?}");
             raw_child.push((peak, wall));
@@ -1525,19 +1665,35 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
     let total: Vec<f64> = sanads.iter().map(|r| r.wall.as_secs_f64()).collect();
     let uploaded = sanads.first().map_or(0, |r| r.uploaded);
     let raw_secs: Vec<f64> = raws.iter().map(|r| r.wall.as_secs_f64()).collect();
+    let disk_write: Vec<f64> = disk.iter().map(|d| d.0.as_secs_f64()).collect();
+    let disk_delete: Vec<f64> = disk.iter().map(|d| d.1.as_secs_f64()).collect();
     for (label, v, bytes) in [
         (
-            "encrypt into the spool (read, SHA-256, age, pad, fsync; then create the blob)",
+            "1. encrypt into the spool (read, SHA-256, age, pad, fsync; then create the blob)",
             phase(|p| p.0),
             size,
         ),
-        ("upload the padded spool", phase(|p| p.1), uploaded),
-        ("announce (MLS message, deposit, sync)", phase(|p| p.2), 0),
+        ("2. upload the padded spool", phase(|p| p.1), uploaded),
+        (
+            "3. record the upload, delete the spool, announce (MLS message, deposit, sync)",
+            phase(|p| p.2),
+            0,
+        ),
         ("send_file in all", total.clone(), size),
         (
             "for comparison: raw upload_file of the file",
             raw_secs.clone(),
             size,
+        ),
+        (
+            "for comparison: write + fsync of a spool-sized file (I/O of step 1 alone)",
+            disk_write,
+            uploaded,
+        ),
+        (
+            "for comparison: delete a spool-sized file (part of step 3)",
+            disk_delete,
+            0,
         ),
     ] {
         let share = median(&v) / median(&total) * 100.0;
@@ -1571,11 +1727,22 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
                 "wall s per run",
             ],
         );
+        let send: Vec<(u64, Duration)> =
+            cli.iter().map(|c| (c.send_peak_kib, c.send_wall)).collect();
+        let whoami: Vec<(u64, Duration)> = cli
+            .iter()
+            .map(|c| (c.whoami_peak_kib, Duration::ZERO))
+            .collect();
         for (label, work, runs) in [
             (
                 "`sanad --quiet send Bob --file` (profile with the fast test KDF)",
                 format!("send a {} file", human_size(size)),
-                &cli,
+                &send,
+            ),
+            (
+                "`sanad whoami` on the same profile",
+                "unlock and open the profile only (the CLI's floor)".to_string(),
+                &whoami,
             ),
             (
                 "`sanad-msgbench client-upload` (raw `Client::upload`)",
@@ -1590,7 +1757,11 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
                 work,
                 format!("{:.1}", median(&mib)),
                 list(&mib, 1),
-                list(&secs, 2),
+                if secs.iter().all(|s| *s == 0.0) {
+                    "–".into()
+                } else {
+                    list(&secs, 2)
+                },
             ]);
         }
         r.notes.push(
