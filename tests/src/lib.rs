@@ -9,6 +9,7 @@
 //! - [`baseline`]: the raw-quinn transfer that benchmark ratios divide by.
 //! - [`impair`]: a UDP proxy that imposes rate, delay, loss and outages.
 //! - [`logbench`]: the transparency-log benchmarks of `sanad-logbench`.
+//! - [`msgbench`]: the messaging benchmarks behind `sanad-msgbench`.
 
 #![forbid(unsafe_code)]
 
@@ -17,3 +18,4 @@ pub mod bench;
 pub mod harness;
 pub mod impair;
 pub mod logbench;
+pub mod msgbench;
