@@ -4,10 +4,11 @@
 //! [`Service::handle`], and [`Service::put_segment`] for segment uploads,
 //! whose bytes they deliver already hashed ([`SegmentPut`]).
 //!
-//! Metadata operations (sled transactions, memory only) run directly on the
-//! calling task; file work (segment writes and reads, the expiry sweep) runs
-//! on tokio's blocking pool; the flush that makes a change durable runs on
-//! the group-commit thread (`durability`).
+//! Metadata changes that must be durable before their answer (mailbox and
+//! blob creation, deposits, acknowledgements) run on the commit thread,
+//! which batches them under one flush (`durability`); reads and the replay
+//! check run directly on the calling task; file work (segment writes and
+//! reads, the expiry sweep) runs on tokio's blocking pool.
 //!
 //! It never logs identifiers, keys, content or addresses: failures are logged
 //! by kind only.
@@ -154,10 +155,7 @@ impl Service {
     }
 
     async fn durable(&self) -> Result<(), StoreError> {
-        self.commit
-            .durable()
-            .await
-            .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))
+        self.commit.durable().await
     }
 
     /// Timestamp window and replay check for a verified owner request.
@@ -191,14 +189,16 @@ impl Service {
     async fn dispatch(&self, req: Request, now: u64) -> Result<Response, StoreError> {
         let q = &self.quotas;
         let s = self.store.as_ref();
+        let commit = &self.commit;
         match req {
             Request::Ping => Ok(Response::Pong { relay_time: now }),
             Request::CreateMailbox(ref r) => {
                 let owner = r.owner_key;
                 let v = req.verify_owner(&owner).map_err(StoreError::rejected)?;
                 self.fresh(v, now).await?;
-                let (receive_id, send_id) = s.create_mailbox(&owner, hour(now))?;
-                self.durable().await?;
+                let (receive_id, send_id) = commit
+                    .apply(move |s| s.create_mailbox(&owner, hour(now)))
+                    .await?;
                 Ok(Response::MailboxCreated {
                     receive_id,
                     send_id,
@@ -211,8 +211,10 @@ impl Service {
                         q.max_message_len as u64,
                     ));
                 }
-                let seq = s.deposit(&r.send_id, &r.key, &r.body, hour(now), q)?;
-                self.durable().await?;
+                let q = q.clone();
+                let seq = commit
+                    .apply(move |s| s.deposit(&r.send_id, &r.key, &r.body, hour(now), &q))
+                    .await?;
                 Ok(Response::Deposited { seq })
             }
             Request::List(ref r) => {
@@ -231,13 +233,15 @@ impl Service {
             }
             Request::Ack(ref r) => {
                 self.authorize(&req, now).await?;
-                let removed = s.ack(&r.receive_id, &r.seqs)?;
-                self.durable().await?;
+                let (rid, seqs) = (r.receive_id, r.seqs.clone());
+                let removed = commit.apply(move |s| s.ack(&rid, &seqs)).await?;
                 Ok(Response::Acked { removed })
             }
             Request::BlobCreate(r) => {
-                let (blob_id, token) = s.create_blob(r.size, hour(now), q)?;
-                self.durable().await?;
+                let q = q.clone();
+                let (blob_id, token) = commit
+                    .apply(move |s| s.create_blob(r.size, hour(now), &q))
+                    .await?;
                 Ok(Response::BlobCreated { blob_id, token })
             }
             Request::BlobPut(r) => self.store_segment(r.into()).await,
