@@ -1146,7 +1146,7 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
     use sanad_protocol::request::BlobCreate;
     use sanad_protocol::{Request, Response, SegmentHash};
     use sanad_relay::service::{SegmentPut, Service};
-    use sanad_relay::store::{receive_buffer, SegmentHasher};
+    use sanad_relay::store::SegmentBytes;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     let dir = tempfile::tempdir()?;
@@ -1181,18 +1181,14 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
                     let Some((data, hash)) = inputs.get(index as usize) else {
                         return Ok::<(), BenchError>(());
                     };
-                    // As a transport delivers it: copied into an aligned
-                    // receive buffer and hashed on the way in.
-                    let mut buf = receive_buffer(data.len());
-                    buf.extend_from_slice(data);
-                    let mut bytes = SegmentHasher::new();
-                    bytes.push(buf.split());
+                    // As a transport delivers it: copied into a receive
+                    // buffer and hashed.
                     let put = SegmentPut {
                         blob_id,
                         token: token.clone(),
                         index,
                         hash: *hash,
-                        data: bytes.finish(),
+                        data: SegmentBytes::hash(data.clone()),
                     };
                     match service.put_segment(put).await {
                         Response::SegmentStored { .. } => {}

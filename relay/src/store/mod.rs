@@ -21,7 +21,7 @@
 mod segment;
 mod sled_files;
 
-pub use segment::{receive_buffer, SegmentBytes, SegmentHasher, DIRECT_IO_ALIGN};
+pub use segment::{SegmentBytes, SegmentHasher};
 pub use sled_files::{Recovery, SledFileStore};
 
 use sanad_protocol::response::{MessageHeader, StoredMessage};

@@ -9,36 +9,11 @@
 //! hash with the one the client declared.
 //!
 //! The bytes stay in the buffer they were received into: no zeroing before
-//! the read, no copy after it. That buffer ([`receive_buffer`]) starts at a
-//! [`DIRECT_IO_ALIGN`] boundary so that the store can write a segment
-//! straight from it to the disk (`O_DIRECT`), without a copy into the page
-//! cache either.
+//! the read, no copy after it.
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use sanad_protocol::SegmentHash;
 use sha2::{Digest, Sha256};
-
-/// Alignment of a direct (`O_DIRECT`) write: its buffer's address, its
-/// length and its file offset must be multiples of the device's logical
-/// block size, which is at most this on common hardware.
-pub const DIRECT_IO_ALIGN: usize = 4096;
-
-/// An empty buffer with room for `len` bytes (uninitialised) whose start is
-/// aligned to [`DIRECT_IO_ALIGN`].
-pub fn receive_buffer(len: usize) -> BytesMut {
-    let mut buf = BytesMut::with_capacity(len + DIRECT_IO_ALIGN);
-    let pad = buf.as_ptr().align_offset(DIRECT_IO_ALIGN);
-    if pad < DIRECT_IO_ALIGN {
-        buf.resize(pad, 0);
-        buf.advance(pad);
-    }
-    buf
-}
-
-/// Whether `data` starts at a [`DIRECT_IO_ALIGN`] boundary.
-pub(crate) fn is_aligned(data: &[u8]) -> bool {
-    data.as_ptr().align_offset(DIRECT_IO_ALIGN) == 0
-}
 
 /// A segment's bytes and their SHA-256.
 #[derive(Clone)]
@@ -157,18 +132,6 @@ mod tests {
         assert_eq!(seg.data().as_ref(), &whole[..]);
         assert_eq!(seg.sha256(), &SegmentHash::of(&whole));
         assert_eq!(seg.sha256(), SegmentBytes::hash(whole).sha256());
-    }
-
-    #[test]
-    fn a_receive_buffer_is_aligned_and_keeps_its_alignment_through_the_hasher() {
-        for len in [1, 4095, 4096, 1 << 20] {
-            let mut buf = receive_buffer(len);
-            assert!(buf.capacity() >= len);
-            buf.extend_from_slice(&vec![7u8; len]);
-            let mut h = SegmentHasher::new();
-            h.push(buf.split());
-            assert!(is_aligned(h.finish().data()));
-        }
     }
 
     #[test]

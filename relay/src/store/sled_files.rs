@@ -19,11 +19,7 @@
 //! - `segrefs`: segment hash → number of blob segments that use the file
 //! - `meta`: `reserved_blob_bytes` → u64
 //!
-//! Durability: a segment file is written to `tmp/` (on Linux its
-//! block-aligned bulk with `O_DIRECT`, straight from the buffer it was
-//! received into, so it is neither copied into the page cache nor written
-//! again by the sync; the file system's refusal of `O_DIRECT` turns that off
-//! for good), its data synced
+//! Durability: a segment file is written to `tmp/`, its data synced
 //! (`fdatasync`), then renamed into its shard directory, which is marked
 //! dirty; only then does the sled transaction refer to it. [`Store::flush`],
 //! which the service's group commit calls before acknowledging, first syncs
@@ -42,8 +38,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, Read, Write};
-use std::os::unix::fs::FileExt;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -58,7 +53,6 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 use subtle::ConstantTimeEq;
 
-use super::segment::{is_aligned, DIRECT_IO_ALIGN};
 use super::{BlobState, SegmentBytes, Store, StoreError, SweepCounts};
 use crate::limits::Quotas;
 
@@ -90,8 +84,6 @@ pub struct SledFileStore {
     /// Shard directories that gained an entry since the last flush synced
     /// them, by shard number.
     dirty_shards: [AtomicBool; SHARDS],
-    /// Whether segment data is written with `O_DIRECT`.
-    direct_io: AtomicBool,
 }
 
 /// What [`SledFileStore::open`] cleaned up after an unclean stop.
@@ -248,22 +240,6 @@ fn shard_name(shard: usize) -> String {
     format!("{shard:02x}")
 }
 
-/// Create `path` (which must not exist) for direct writes.
-#[cfg(target_os = "linux")]
-fn open_direct(path: &Path) -> io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .custom_flags(libc::O_DIRECT)
-        .open(path)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_direct(_path: &Path) -> io::Result<fs::File> {
-    Err(io::ErrorKind::InvalidInput.into())
-}
-
 impl SledFileStore {
     /// Open or create the store under `data_dir`, cleaning what an unclean
     /// stop left behind.
@@ -310,7 +286,6 @@ impl SledFileStore {
             segment_dir,
             tmp_dir,
             dirty_shards: std::array::from_fn(|_| AtomicBool::new(false)),
-            direct_io: AtomicBool::new(cfg!(target_os = "linux")),
         };
         let recovery = store.recover()?;
         Ok((store, recovery))
@@ -412,44 +387,18 @@ impl SledFileStore {
         let path = self.segment_path(hash);
         if !path.exists() {
             let tmp = self.tmp_dir.join(BlobId::random(&mut OsRng).to_hex());
-            self.write_new_file(&tmp, data)?;
+            {
+                let mut f = fs::File::create(&tmp)?;
+                f.write_all(data)?;
+                if SYNC {
+                    f.sync_data()?;
+                }
+            }
             fs::rename(&tmp, &path)?;
         }
         // Also when the file was already there: it may have been renamed in
         // by a writer whose directory sync has not happened yet.
         self.dirty_shards[usize::from(hash.0[0])].store(true, Ordering::SeqCst);
-        Ok(())
-    }
-
-    /// Create the file `path` holding `data`, with its data synced. When
-    /// `data` starts at a [`DIRECT_IO_ALIGN`] boundary, its aligned bulk is
-    /// written with `O_DIRECT` and only the tail goes through the page cache.
-    fn write_new_file(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        let bulk = data.len() - data.len() % DIRECT_IO_ALIGN;
-        let mut direct = 0;
-        if bulk > 0 && is_aligned(data) && self.direct_io.load(Ordering::Relaxed) {
-            match open_direct(path).and_then(|mut f| f.write_all(&data[..bulk])) {
-                Ok(()) => direct = bulk,
-                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
-                    // The file system (or its device's block size) refuses
-                    // direct I/O: use the page cache from now on.
-                    self.direct_io.store(false, Ordering::Relaxed);
-                    tracing::info!("direct I/O refused; segment files go through the page cache");
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        let f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)?;
-        if direct < data.len() {
-            f.write_all_at(&data[direct..], direct as u64)?;
-        }
-        if SYNC {
-            f.sync_data()?;
-        }
         Ok(())
     }
 
@@ -1324,51 +1273,6 @@ mod tests {
             .put_segment(&id, &token, 1, &SegmentHash::of(&b), &bytes(&b))
             .expect("resend"));
         assert_eq!(s.get_segment(&id, 1).expect("get").1, b);
-    }
-
-    /// Segment bytes in a receive buffer, as the transports deliver them
-    /// (aligned, so the direct-I/O path is taken where the file system
-    /// allows it).
-    fn received(data: &[u8]) -> SegmentBytes {
-        let mut buf = super::super::receive_buffer(data.len());
-        buf.extend_from_slice(data);
-        let mut h = super::super::SegmentHasher::new();
-        h.push(buf.split());
-        h.finish()
-    }
-
-    #[test]
-    fn segments_from_aligned_buffers_read_back_intact() {
-        let (_d, s) = open();
-        let q = Quotas::default();
-        // A full segment, then a last segment of whole blocks plus a tail.
-        let size = SEGMENT_SIZE + 3 * DIRECT_IO_ALIGN + 123;
-        let data = blob_bytes(size);
-        let (id, token) = s.create_blob(size as u64, 1, &q).expect("create");
-        for (i, chunk) in data.chunks(SEGMENT_SIZE).enumerate() {
-            s.put_segment(
-                &id,
-                &token,
-                i as u32,
-                &SegmentHash::of(chunk),
-                &received(chunk),
-            )
-            .expect("put");
-        }
-        let mut back = s.get_segment(&id, 0).expect("get").1;
-        back.extend(s.get_segment(&id, 1).expect("get").1);
-        assert_eq!(back, data);
-        // A blob smaller than one block goes through the page cache only.
-        let (id, token) = s.create_blob(100, 1, &q).expect("create");
-        s.put_segment(
-            &id,
-            &token,
-            0,
-            &SegmentHash::of(&data[..100]),
-            &received(&data[..100]),
-        )
-        .expect("put");
-        assert_eq!(s.get_segment(&id, 0).expect("get").1, &data[..100]);
     }
 
     #[test]

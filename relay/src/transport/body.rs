@@ -30,7 +30,7 @@ use tokio::time::{timeout_at, Instant};
 use super::{read_full, timed_out};
 use crate::limits::REQUEST_READ_TIMEOUT;
 use crate::service::SegmentPut;
-use crate::store::{receive_buffer, SegmentHasher};
+use crate::store::SegmentHasher;
 
 /// Bytes of a `BlobPut` body before the segment.
 pub(crate) const SEGMENT_HEAD_LEN: usize = 32 + 32 + 4 + 32 + 4;
@@ -128,7 +128,7 @@ pub(crate) async fn read_body<R: AsyncRead + Unpin>(
         let whole = read_exact_into(r, &mut buf, data_len, deadline).await?;
         return Ok(whole.then_some(Body::Plain(buf)));
     };
-    let mut buf = receive_buffer(data_len);
+    let mut buf = BytesMut::with_capacity(data_len);
     let mut data = SegmentHasher::new();
     while data.len() < data_len {
         if read_some(r, &mut buf, data_len - data.len(), deadline).await? == 0 {
