@@ -2,9 +2,11 @@
 //! bounded by the number of segments in flight (never by the blob's size).
 //!
 //! An upload reads each segment from a seekable source just before sending
-//! it; a download verifies each segment (hash and exact length for its
-//! position) and writes it in place. A [`SealedBlob`] exists only once the
-//! relay has said the blob is complete.
+//! it, hashing it as it is read, into a buffer of its exact length (never
+//! zeroed), and hands that buffer to the transport behind a small head
+//! without copying it into a frame; a download verifies each segment (hash
+//! and exact length for its position) and writes it in place. A
+//! [`SealedBlob`] exists only once the relay has said the blob is complete.
 //!
 //! The segment hash is the relay's claim about its own bytes: it catches
 //! storage and transfer corruption, not a malicious relay. End-to-end
@@ -15,14 +17,17 @@ use std::io::SeekFrom;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::task::Poll;
 
-use sanad_protocol::frame::kind;
+use bytes::{Bytes, BytesMut};
+use sanad_protocol::frame::{kind, FrameHeader};
 use sanad_protocol::limits::{MAX_BLOB_LEN, SEGMENT_SIZE};
-use sanad_protocol::request::{BlobCreate, BlobGet, BlobPut, BlobStatus};
+use sanad_protocol::request::{BlobCreate, BlobGet, BlobStatus};
 use sanad_protocol::{
     segment_count, segment_len, BlobId, DecodeError, Request, Response, SegmentHash, UploadToken,
 };
+use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::Mutex;
 
@@ -135,6 +140,97 @@ fn offset_of(index: u32) -> u64 {
     u64::from(index) * SEGMENT_SIZE as u64
 }
 
+/// Bytes of a `BlobPut` frame before the segment: frame header (6), blob ID
+/// (32), upload token (32), index (4), hash (32), segment length (4).
+const SEGMENT_HEAD_LEN: usize = 6 + 32 + 32 + 4 + 32 + 4;
+
+/// The start of the `BlobPut` frame for a segment of `len` bytes, exactly as
+/// `Request::encode` writes it (a test pins the two together); the segment's
+/// bytes follow as a separate piece, so they are never copied into a frame.
+fn segment_head(upload: &BlobUpload, index: u32, hash: &SegmentHash, len: usize) -> Bytes {
+    let mut head = BytesMut::with_capacity(SEGMENT_HEAD_LEN);
+    head.extend_from_slice(&FrameHeader::encode(
+        kind::BLOB_PUT,
+        SEGMENT_HEAD_LEN - sanad_protocol::limits::FRAME_HEADER_LEN + len,
+    ));
+    head.extend_from_slice(&upload.blob_id.0);
+    head.extend_from_slice(&upload.token.0);
+    head.extend_from_slice(&index.to_be_bytes());
+    head.extend_from_slice(&hash.0);
+    head.extend_from_slice(&(len as u32).to_be_bytes());
+    head.freeze()
+}
+
+/// Where an upload's segments come from.
+enum Source<R> {
+    /// Any seekable reader, one read at a time on the calling task.
+    Reader(Mutex<R>),
+    /// A file, read (and hashed) on the blocking pool, off the tasks that
+    /// drive the network.
+    File(Arc<std::sync::Mutex<std::fs::File>>),
+}
+
+impl<R: AsyncRead + AsyncSeek + Unpin + Send> Source<R> {
+    /// Segment `index` (`len` bytes) and its hash.
+    async fn segment(&self, index: u32, len: usize) -> Result<(Bytes, SegmentHash), ClientError> {
+        match self {
+            Source::Reader(source) => {
+                let mut src = source.lock().await;
+                src.seek(SeekFrom::Start(offset_of(index)))
+                    .await
+                    .map_err(ClientError::LocalIo)?;
+                let mut buf = BytesMut::with_capacity(len);
+                let mut sha = Sha256::new();
+                while buf.len() < len {
+                    let before = buf.len();
+                    let n = (&mut *src)
+                        .take((len - before) as u64)
+                        .read_buf(&mut buf)
+                        .await
+                        .map_err(ClientError::LocalIo)?;
+                    if n == 0 {
+                        return Err(ClientError::LocalIo(
+                            std::io::ErrorKind::UnexpectedEof.into(),
+                        ));
+                    }
+                    sha.update(&buf[before..]);
+                }
+                Ok((buf.freeze(), SegmentHash(sha.finalize().into())))
+            }
+            Source::File(file) => {
+                let file = Arc::clone(file);
+                tokio::task::spawn_blocking(move || read_file_segment(&file, index, len))
+                    .await
+                    .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
+                    .map_err(ClientError::LocalIo)
+            }
+        }
+    }
+}
+
+/// Read and hash segment `index` (`len` bytes) of `file`, into a buffer of
+/// exactly that size that the read fills without zeroing it first.
+fn read_file_segment(
+    file: &std::sync::Mutex<std::fs::File>,
+    index: u32,
+    len: usize,
+) -> std::io::Result<(Bytes, SegmentHash)> {
+    use std::io::{Read, Seek};
+    let mut buf = Vec::with_capacity(len);
+    {
+        let mut f = file
+            .lock()
+            .map_err(|_| std::io::Error::other("a reader of the file panicked"))?;
+        f.seek(SeekFrom::Start(offset_of(index)))?;
+        (&mut *f).take(len as u64).read_to_end(&mut buf)?;
+    }
+    if buf.len() != len {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    let hash = SegmentHash::of(&buf);
+    Ok((Bytes::from(buf), hash))
+}
+
 /// Check a downloaded segment: the index asked for, the exact length for
 /// its position, and the data hashing to the hash sent with it.
 fn verify_segment(
@@ -230,15 +326,18 @@ impl Client {
         index: u32,
         data: Vec<u8>,
     ) -> Result<bool, ClientError> {
-        self.put_segment_counted(upload, index, data, &AtomicU64::new(0))
+        let hash = SegmentHash::of(&data);
+        self.put_segment_counted(upload, index, Bytes::from(data), &hash, &AtomicU64::new(0))
             .await
     }
 
+    /// Upload segment `index`, whose bytes hash to `hash`.
     async fn put_segment_counted(
         &self,
         upload: &BlobUpload,
         index: u32,
-        data: Vec<u8>,
+        data: Bytes,
+        hash: &SegmentHash,
         sent: &AtomicU64,
     ) -> Result<bool, ClientError> {
         if segment_len(upload.size, index) != Some(data.len()) {
@@ -247,17 +346,10 @@ impl Client {
             ));
         }
         let len = data.len() as u64;
-        let frame = Request::BlobPut(BlobPut {
-            blob_id: upload.blob_id,
-            token: upload.token.clone(),
-            index,
-            hash: SegmentHash::of(&data),
-            data,
-        })
-        .encode();
+        let frame = [segment_head(upload, index, hash, data.len()), data];
         let response = retry(RetryPolicy::REPEATABLE, || {
             sent.fetch_add(len, Ordering::Relaxed);
-            self.exchange(&frame, kind::BLOB_PUT)
+            self.exchange_pieces(&frame, kind::BLOB_PUT)
         })
         .await?;
         match response {
@@ -340,11 +432,17 @@ impl Client {
         resume: Option<&BlobUpload>,
         progress: &dyn Progress,
     ) -> Result<UploadOutcome, ClientError> {
-        let file = tokio::fs::File::open(path)
-            .await
-            .map_err(ClientError::LocalIo)?;
-        let size = file.metadata().await.map_err(ClientError::LocalIo)?.len();
-        self.upload(file, size, resume, progress).await
+        let path = path.to_owned();
+        let (file, size) = tokio::task::spawn_blocking(move || {
+            let file = std::fs::File::open(path)?;
+            let size = file.metadata()?.len();
+            Ok::<_, std::io::Error>((file, size))
+        })
+        .await
+        .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
+        .map_err(ClientError::LocalIo)?;
+        let source: Source<tokio::fs::File> = Source::File(Arc::new(std::sync::Mutex::new(file)));
+        self.upload_from(source, size, resume, progress).await
     }
 
     /// Upload the first `size` bytes of `source` as a blob.
@@ -362,6 +460,20 @@ impl Client {
     pub async fn upload<R>(
         &self,
         source: R,
+        size: u64,
+        resume: Option<&BlobUpload>,
+        progress: &dyn Progress,
+    ) -> Result<UploadOutcome, ClientError>
+    where
+        R: AsyncRead + AsyncSeek + Unpin + Send,
+    {
+        self.upload_from(Source::Reader(Mutex::new(source)), size, resume, progress)
+            .await
+    }
+
+    async fn upload_from<R>(
+        &self,
+        source: Source<R>,
         size: u64,
         resume: Option<&BlobUpload>,
         progress: &dyn Progress,
@@ -391,7 +503,6 @@ impl Client {
                 (upload, all)
             }
         };
-        let source = Mutex::new(source);
         let sent = AtomicU64::new(0);
         for _round in 0..UPLOAD_ROUNDS {
             let missing_bytes: u64 = missing
@@ -439,7 +550,7 @@ impl Client {
         &self,
         upload: &BlobUpload,
         indexes: &[u32],
-        source: &Mutex<R>,
+        source: &Source<R>,
         sent: &AtomicU64,
         done: &AtomicU64,
         progress: &dyn Progress,
@@ -458,18 +569,11 @@ impl Client {
             while let Some(index) = queue.pop() {
                 let len = segment_len(size, index)
                     .ok_or(DecodeError::InvalidValue("missing segment index"))?;
-                let data = {
-                    let mut src = source.lock().await;
-                    src.seek(SeekFrom::Start(offset_of(index)))
-                        .await
-                        .map_err(ClientError::LocalIo)?;
-                    let mut buf = vec![0u8; len];
-                    src.read_exact(&mut buf)
-                        .await
-                        .map_err(ClientError::LocalIo)?;
-                    buf
-                };
-                if self.put_segment_counted(upload, index, data, sent).await? {
+                let (data, hash) = source.segment(index, len).await?;
+                if self
+                    .put_segment_counted(upload, index, data, &hash, sent)
+                    .await?
+                {
                     sealed_seen_ref.store(true, Ordering::Relaxed);
                 }
                 let now = done.fetch_add(len as u64, Ordering::Relaxed) + len as u64;
@@ -614,6 +718,49 @@ mod tests {
     fn a_segment_for_another_index_is_corrupt() {
         let (hash, data) = segment(1);
         assert!(verify_segment(TWO_AND_A_BIT, 0, 1, &hash, &data).is_err());
+    }
+
+    #[test]
+    fn a_segment_head_and_its_bytes_are_the_frame_the_protocol_encodes() {
+        use sanad_protocol::request::BlobPut;
+        let upload = BlobUpload::from_parts(BlobId([4; 32]), UploadToken([5; 32]), TWO_AND_A_BIT);
+        for index in 0..3 {
+            let (hash, data) = segment(index);
+            let head = segment_head(&upload, index, &hash, data.len());
+            let frame = Request::BlobPut(BlobPut {
+                blob_id: upload.blob_id(),
+                token: upload.token().clone(),
+                index,
+                hash,
+                data: data.clone(),
+            })
+            .encode();
+            assert_eq!([&head[..], &data[..]].concat(), frame);
+        }
+    }
+
+    #[tokio::test]
+    async fn segments_are_read_from_either_source_with_their_hash() {
+        let bytes: Vec<u8> = (0..TWO_AND_A_BIT).map(|i| (i % 241) as u8).collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("blob");
+        std::fs::write(&path, &bytes).expect("write");
+        let file = std::fs::File::open(&path).expect("open");
+        let sources: [Source<std::io::Cursor<Vec<u8>>>; 2] = [
+            Source::Reader(Mutex::new(std::io::Cursor::new(bytes.clone()))),
+            Source::File(Arc::new(std::sync::Mutex::new(file))),
+        ];
+        for source in &sources {
+            for index in [2, 0, 1] {
+                let len = segment_len(TWO_AND_A_BIT, index).expect("in range");
+                let (data, hash) = source.segment(index, len).await.expect("read");
+                let start = offset_of(index) as usize;
+                assert_eq!(&data[..], &bytes[start..start + len]);
+                assert_eq!(hash, SegmentHash::of(&data));
+            }
+            // Past the end of the source: an error, not a short segment.
+            assert!(source.segment(3, 10).await.is_err());
+        }
     }
 
     #[test]

@@ -1,7 +1,14 @@
 //! The request service: authenticates owner-signed requests, rejects replays
 //! and stale timestamps, applies quotas, calls the store, waits for
 //! durability, answers. Transport-agnostic: QUIC and TCP both call
-//! [`Service::handle`].
+//! [`Service::handle`], and [`Service::put_segment`] for segment uploads,
+//! whose bytes they deliver already hashed ([`SegmentPut`]).
+//!
+//! Metadata changes that must be durable before their answer (mailbox and
+//! blob creation, deposits, acknowledgements) run on the commit thread,
+//! which batches them under one flush (`durability`); reads and the replay
+//! check run directly on the calling task; file work (segment writes and
+//! reads, the expiry sweep) runs on tokio's blocking pool.
 //!
 //! It never logs identifiers, keys, content or addresses: failures are logged
 //! by kind only.
@@ -11,17 +18,45 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sanad_protocol::limits::{MAX_CLOCK_SKEW_SECS, MAX_FRAME_BODY};
-use sanad_protocol::request::VerifiedOwner;
-use sanad_protocol::{ErrorCode, Request, Response};
+use sanad_protocol::request::{BlobPut, VerifiedOwner};
+use sanad_protocol::{BlobId, ErrorCode, Request, Response, SegmentHash, UploadToken};
 
 use crate::durability::GroupCommit;
 use crate::limits::Quotas;
-use crate::store::{SledFileStore, Store, StoreError};
+use crate::store::{SegmentBytes, SledFileStore, Store, StoreError};
 
 /// Opening the relay's storage failed.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot open the relay storage: {0}")]
 pub struct OpenError(#[from] StoreError);
+
+/// A segment upload (`BlobPut`) as a transport delivers it: the request's
+/// fields and the segment's bytes, hashed as they arrived.
+#[derive(Debug)]
+pub struct SegmentPut {
+    /// Which blob.
+    pub blob_id: BlobId,
+    /// The upload capability.
+    pub token: UploadToken,
+    /// Segment index.
+    pub index: u32,
+    /// The hash the client declared; must match the bytes' own.
+    pub hash: SegmentHash,
+    /// The bytes and the hash computed over them.
+    pub data: SegmentBytes,
+}
+
+impl From<BlobPut> for SegmentPut {
+    fn from(r: BlobPut) -> SegmentPut {
+        SegmentPut {
+            blob_id: r.blob_id,
+            token: r.token,
+            index: r.index,
+            hash: r.hash,
+            data: SegmentBytes::hash(r.data),
+        }
+    }
+}
 
 /// The relay's request handler. Cheap to share behind an `Arc`.
 pub struct Service {
@@ -42,9 +77,22 @@ fn hour(secs: u64) -> u32 {
     (secs / 3600) as u32
 }
 
+/// The response for a request's outcome: a rejection's code, or `Internal`
+/// (logged by kind) for a storage failure.
+fn answer(outcome: Result<Response, StoreError>) -> Response {
+    match outcome {
+        Ok(r) => r,
+        Err(StoreError::Rejected(code, value)) => Response::Error { code, value },
+        Err(e) => {
+            tracing::error!(error = %e, "request failed inside the relay");
+            Response::error(ErrorCode::Internal)
+        }
+    }
+}
+
 impl Service {
     /// Open (or create) the default store under `data_dir`, recovering from
-    /// any crash. Must be called inside a tokio runtime.
+    /// any crash.
     pub fn open(data_dir: &Path, quotas: Quotas) -> Result<Service, OpenError> {
         let (store, recovery) = SledFileStore::open(data_dir)?;
         if recovery.partial_files + recovery.orphan_files > 0 {
@@ -55,35 +103,47 @@ impl Service {
             );
         }
         if recovery.missing_files > 0 {
-            tracing::error!(
+            tracing::warn!(
                 missing = recovery.missing_files,
-                "segment files are missing from the data directory"
+                segments = recovery.dropped_segments,
+                "segment files lost by an unclean stop before they were acknowledged; \
+                 their blobs report them missing again"
             );
         }
-        Ok(Service::with_store(Arc::new(store), quotas))
+        Service::with_store(Arc::new(store), quotas)
     }
 
-    /// A service over any [`Store`]. Must be called inside a tokio runtime.
-    pub fn with_store(store: Arc<dyn Store>, quotas: Quotas) -> Service {
-        let commit = GroupCommit::start(&store);
-        Service {
+    /// A service over any [`Store`]; starts its group-commit thread.
+    pub fn with_store(store: Arc<dyn Store>, quotas: Quotas) -> Result<Service, OpenError> {
+        let commit = GroupCommit::start(&store).map_err(StoreError::Io)?;
+        Ok(Service {
             store,
             commit,
             quotas,
             log: None,
-        }
+        })
     }
 
     /// Answer one request. Mutations are durable before this returns.
     pub async fn handle(&self, req: Request) -> Response {
-        match self.dispatch(req, now_secs()).await {
-            Ok(r) => r,
-            Err(StoreError::Rejected(code, value)) => Response::Error { code, value },
-            Err(e) => {
-                tracing::error!(error = %e, "request failed inside the relay");
-                Response::error(ErrorCode::Internal)
-            }
-        }
+        answer(self.dispatch(req, now_secs()).await)
+    }
+
+    /// Answer one segment upload (a `BlobPut` whose bytes the transport
+    /// already hashed). The segment is durable before this returns.
+    pub async fn put_segment(&self, put: SegmentPut) -> Response {
+        answer(self.store_segment(put).await)
+    }
+
+    async fn store_segment(&self, put: SegmentPut) -> Result<Response, StoreError> {
+        let index = put.index;
+        let sealed = self
+            .blocking(move |s| {
+                s.put_segment(&put.blob_id, &put.token, put.index, &put.hash, &put.data)
+            })
+            .await?;
+        self.durable().await?;
+        Ok(Response::SegmentStored { index, sealed })
     }
 
     async fn blocking<T: Send + 'static>(
@@ -97,10 +157,7 @@ impl Service {
     }
 
     async fn durable(&self) -> Result<(), StoreError> {
-        self.commit
-            .durable()
-            .await
-            .map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))
+        self.commit.durable().await
     }
 
     /// Timestamp window and replay check for a verified owner request.
@@ -109,8 +166,8 @@ impl Service {
             return Err(StoreError::Rejected(ErrorCode::StaleTimestamp, now));
         }
         let first_time = self
-            .blocking(move |s| s.record_nonce(&v.owner_key, &v.nonce, v.timestamp))
-            .await?;
+            .store
+            .record_nonce(&v.owner_key, &v.nonce, v.timestamp)?;
         if first_time {
             Ok(())
         } else {
@@ -124,25 +181,26 @@ impl Service {
             .receive_id()
             .ok_or(StoreError::rejected(ErrorCode::Malformed))?;
         let owner = self
-            .blocking(move |s| s.owner_of(&rid))
-            .await?
+            .store
+            .owner_of(&rid)?
             .ok_or(StoreError::rejected(ErrorCode::UnknownMailbox))?;
         let v = req.verify_owner(&owner).map_err(StoreError::rejected)?;
         self.fresh(v, now).await
     }
 
     async fn dispatch(&self, req: Request, now: u64) -> Result<Response, StoreError> {
-        let q = self.quotas.clone();
+        let q = &self.quotas;
+        let s = self.store.as_ref();
+        let commit = &self.commit;
         match req {
             Request::Ping => Ok(Response::Pong { relay_time: now }),
             Request::CreateMailbox(ref r) => {
                 let owner = r.owner_key;
                 let v = req.verify_owner(&owner).map_err(StoreError::rejected)?;
                 self.fresh(v, now).await?;
-                let (receive_id, send_id) = self
-                    .blocking(move |s| s.create_mailbox(&owner, hour(now)))
+                let (receive_id, send_id) = commit
+                    .apply(move |s| s.create_mailbox(&owner, hour(now)))
                     .await?;
-                self.durable().await?;
                 Ok(Response::MailboxCreated {
                     receive_id,
                     send_id,
@@ -155,16 +213,16 @@ impl Service {
                         q.max_message_len as u64,
                     ));
                 }
-                let seq = self
-                    .blocking(move |s| s.deposit(&r.send_id, &r.key, &r.body, hour(now), &q))
+                let q = q.clone();
+                let seq = commit
+                    .apply(move |s| s.deposit(&r.send_id, &r.key, &r.body, hour(now), &q))
                     .await?;
-                self.durable().await?;
                 Ok(Response::Deposited { seq })
             }
             Request::List(ref r) => {
                 self.authorize(&req, now).await?;
                 let (rid, after, limit) = (r.receive_id, r.after_seq, usize::from(r.limit));
-                let (items, more) = self.blocking(move |s| s.list(&rid, after, limit)).await?;
+                let (items, more) = s.list(&rid, after, limit)?;
                 Ok(Response::MessageList { items, more })
             }
             Request::Fetch(ref r) => {
@@ -172,38 +230,25 @@ impl Service {
                 let (rid, after, limit) = (r.receive_id, r.after_seq, usize::from(r.limit));
                 // Leave room for the frame's own fields.
                 let budget = MAX_FRAME_BODY - 64;
-                let (items, more) = self
-                    .blocking(move |s| s.fetch(&rid, after, limit, budget))
-                    .await?;
+                let (items, more) = s.fetch(&rid, after, limit, budget)?;
                 Ok(Response::Messages { items, more })
             }
             Request::Ack(ref r) => {
                 self.authorize(&req, now).await?;
-                let rid = r.receive_id;
-                let seqs = r.seqs.clone();
-                let removed = self.blocking(move |s| s.ack(&rid, &seqs)).await?;
-                self.durable().await?;
+                let (rid, seqs) = (r.receive_id, r.seqs.clone());
+                let removed = commit.apply(move |s| s.ack(&rid, &seqs)).await?;
                 Ok(Response::Acked { removed })
             }
             Request::BlobCreate(r) => {
-                let (blob_id, token) = self
-                    .blocking(move |s| s.create_blob(r.size, hour(now), &q))
+                let q = q.clone();
+                let (blob_id, token) = commit
+                    .apply(move |s| s.create_blob(r.size, hour(now), &q))
                     .await?;
-                self.durable().await?;
                 Ok(Response::BlobCreated { blob_id, token })
             }
-            Request::BlobPut(r) => {
-                let index = r.index;
-                let sealed = self
-                    .blocking(move |s| {
-                        s.put_segment(&r.blob_id, &r.token, r.index, &r.hash, &r.data)
-                    })
-                    .await?;
-                self.durable().await?;
-                Ok(Response::SegmentStored { index, sealed })
-            }
+            Request::BlobPut(r) => self.store_segment(r.into()).await,
             Request::BlobStatus(r) => {
-                let st = self.blocking(move |s| s.blob_status(&r.blob_id)).await?;
+                let st = s.blob_status(&r.blob_id)?;
                 Ok(Response::BlobStatus {
                     size: st.size,
                     missing: st.missing,

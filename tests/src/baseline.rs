@@ -1,8 +1,13 @@
 //! The raw-QUIC baseline for benchmarks: the same bytes over one plain quinn
 //! stream between two loopback endpoints that use the relay's transport
-//! limits, with no protocol, hashing or storage. Ratios in
+//! limits and the same congestion controller as the Sanad transfer it is
+//! compared with, with no protocol, hashing or storage. Ratios in
 //! `docs/benchmarks.md` divide Sanad's throughput by this, measured in the
 //! same run.
+//!
+//! The congestion controller is part of the comparison because quinn's BBR
+//! costs about twice the CPU per byte of its Cubic on loopback
+//! (`docs/benchmarks.md`), whatever runs above it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,20 +18,79 @@ use rustls::pki_types::{CertificateDer, PrivatePkcs8KeyDer};
 
 const ALPN: &[u8] = b"sanad-baseline";
 
-fn transport() -> quinn::TransportConfig {
+/// A QUIC congestion controller, for both ends of a benchmark transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Congestion {
+    /// quinn's BBR (Sanad's default, client and relay).
+    Bbr,
+    /// quinn's Cubic (quinn's default).
+    Cubic,
+}
+
+impl Congestion {
+    /// Lower-case name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Congestion::Bbr => "bbr",
+            Congestion::Cubic => "cubic",
+        }
+    }
+
+    /// The client's setting.
+    pub fn client(self) -> sanad_client::Congestion {
+        match self {
+            Congestion::Bbr => sanad_client::Congestion::Bbr,
+            Congestion::Cubic => sanad_client::Congestion::Cubic,
+        }
+    }
+
+    /// The relay's setting.
+    pub fn relay(self) -> sanad_relay::config::Congestion {
+        match self {
+            Congestion::Bbr => sanad_relay::config::Congestion::Bbr,
+            Congestion::Cubic => sanad_relay::config::Congestion::Cubic,
+        }
+    }
+}
+
+impl std::str::FromStr for Congestion {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "bbr" => Ok(Congestion::Bbr),
+            "cubic" => Ok(Congestion::Cubic),
+            other => Err(format!(
+                "unknown congestion controller `{other}` (bbr, cubic)"
+            )),
+        }
+    }
+}
+
+fn transport(congestion: Congestion) -> quinn::TransportConfig {
     use sanad_relay::limits::*;
     let mut t = quinn::TransportConfig::default();
     t.max_concurrent_bidi_streams(MAX_STREAMS_PER_CONNECTION.into());
     t.receive_window(CONNECTION_RECEIVE_WINDOW.into());
     t.stream_receive_window(STREAM_RECEIVE_WINDOW.into());
     t.send_window(SEND_WINDOW);
+    match congestion {
+        Congestion::Bbr => {
+            t.congestion_controller_factory(Arc::new(quinn::congestion::BbrConfig::default()))
+        }
+        Congestion::Cubic => {
+            t.congestion_controller_factory(Arc::new(quinn::congestion::CubicConfig::default()))
+        }
+    };
     t
 }
 
-/// Send `total` bytes over one raw quinn stream on loopback; returns the time
-/// from the first byte written to the receiver's confirmation of the last.
+/// Send `total` bytes over one raw quinn stream on loopback, both ends using
+/// `congestion`; returns the time from the first byte written to the
+/// receiver's confirmation of the last.
 pub async fn raw_quinn_transfer(
     total: u64,
+    congestion: Congestion,
 ) -> Result<Duration, Box<dyn std::error::Error + Send + Sync>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()])?;
@@ -40,7 +104,7 @@ pub async fn raw_quinn_transfer(
     tls.alpn_protocols = vec![ALPN.to_vec()];
     let mut server_cfg =
         quinn::ServerConfig::with_crypto(Arc::new(QuicServerConfig::try_from(tls)?));
-    server_cfg.transport_config(Arc::new(transport()));
+    server_cfg.transport_config(Arc::new(transport(congestion)));
     let server = quinn::Endpoint::server(server_cfg, SocketAddr::from(([127, 0, 0, 1], 0)))?;
     let server_addr = server.local_addr()?;
 
@@ -66,7 +130,7 @@ pub async fn raw_quinn_transfer(
         .with_no_client_auth();
     ctls.alpn_protocols = vec![ALPN.to_vec()];
     let mut client_cfg = quinn::ClientConfig::new(Arc::new(QuicClientConfig::try_from(ctls)?));
-    client_cfg.transport_config(Arc::new(transport()));
+    client_cfg.transport_config(Arc::new(transport(congestion)));
     let mut client = quinn::Endpoint::client(SocketAddr::from(([127, 0, 0, 1], 0)))?;
     client.set_default_client_config(client_cfg);
     let conn = client.connect(server_addr, "localhost")?.await?;

@@ -30,7 +30,7 @@ use sanad_protocol::RelayAddress;
 use sha2::{Digest, Sha256};
 use tokio::sync::Barrier;
 
-use crate::baseline::raw_quinn_transfer;
+use crate::baseline::{raw_quinn_transfer, Congestion};
 use crate::harness::{free_port, ChildRelay, TestRelay};
 
 /// What a benchmark returns when it cannot finish.
@@ -335,6 +335,12 @@ async fn connect(
     segment_concurrency: usize,
 ) -> Result<Client, BenchError> {
     let client = Client::connect(addr, options(mode, segment_concurrency)).await?;
+    check_transport(&client, mode)?;
+    Ok(client)
+}
+
+/// Fail unless `client` got the transport `mode` asks for.
+fn check_transport(client: &Client, mode: TransportMode) -> Result<(), BenchError> {
     let want = match mode {
         TransportMode::TcpOnly => TransportKind::Tcp,
         _ => TransportKind::Quic,
@@ -346,7 +352,7 @@ async fn connect(
         )
         .into());
     }
-    Ok(client)
+    Ok(())
 }
 
 fn same_contents(a: &Path, b: &Path) -> Result<bool, BenchError> {
@@ -387,6 +393,10 @@ pub struct UploadSettings {
     /// Measure the raw-quinn baseline (off only to profile Sanad alone;
     /// the table then has no ratios).
     pub baseline: bool,
+    /// Congestion controllers measured (both ends of every QUIC transfer,
+    /// Sanad and baseline alike); each Sanad figure is compared with the
+    /// baseline of the same controller.
+    pub congestion: Vec<Congestion>,
 }
 
 impl Default for UploadSettings {
@@ -398,14 +408,15 @@ impl Default for UploadSettings {
             download: true,
             tcp_concurrency: Some(4),
             baseline: true,
+            congestion: vec![Congestion::Bbr, Congestion::Cubic],
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Case {
-    Raw,
-    Quic(usize),
+    Raw(Congestion),
+    Quic(usize, Congestion),
     Tcp(usize),
 }
 
@@ -446,10 +457,23 @@ async fn sanad_transfer(
     file: &RandomFile,
     mode: TransportMode,
     concurrency: usize,
+    congestion: Congestion,
     download: bool,
 ) -> Result<(Measured, Option<Measured>), BenchError> {
-    let relay = TestRelay::start().await;
-    let client = connect(&relay.address(), mode, concurrency).await?;
+    let dir = tempfile::tempdir()?;
+    sanad_relay::keys::init(dir.path(), "127.0.0.1", 7443)?;
+    let mut relay_options = sanad_relay::server::RelayOptions::loopback(dir.path());
+    relay_options.congestion = congestion.relay();
+    let relay = sanad_relay::server::start(relay_options).await?;
+    let client = Client::connect(
+        &relay.address(),
+        ConnectOptions {
+            congestion: congestion.client(),
+            ..options(mode, concurrency)
+        },
+    )
+    .await?;
+    check_transport(&client, mode)?;
     let watch = Stopwatch::start();
     let outcome = client.upload_file(&file.path(), None, &NoProgress).await?;
     let up = watch.stop();
@@ -475,14 +499,13 @@ async fn sanad_transfer(
         }
     }
     client.close().await;
-    let mut relay = relay;
-    relay.stop().await;
+    relay.shutdown().await;
     Ok((up, down))
 }
 
-async fn raw_transfer(size: u64) -> Result<Measured, BenchError> {
+async fn raw_transfer(size: u64, congestion: Congestion) -> Result<Measured, BenchError> {
     let watch = Stopwatch::start();
-    let wall = raw_quinn_transfer(size).await?;
+    let wall = raw_quinn_transfer(size, congestion).await?;
     // The stopwatch also counts the baseline's handshake and teardown; its
     // wall time is the one the baseline reports (first byte to last ack).
     Ok(Measured {
@@ -492,16 +515,19 @@ async fn raw_transfer(size: u64) -> Result<Measured, BenchError> {
 }
 
 /// The `upload` benchmark: blob upload and download throughput over QUIC
-/// for each `segment_concurrency`, TLS-over-TCP upload, each as a ratio to
-/// [`raw_quinn_transfer`] of the same size measured in the same repetition.
+/// for each `segment_concurrency` and congestion controller, TLS-over-TCP
+/// upload, each as a ratio to [`raw_quinn_transfer`] of the same size and
+/// the same congestion controller, measured in the same repetition.
 pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
     let file = RandomFile::create(settings.size)?;
     let size = file.size();
     let mut cases = Vec::new();
-    if settings.baseline {
-        cases.push(Case::Raw);
+    for &cc in &settings.congestion {
+        if settings.baseline {
+            cases.push(Case::Raw(cc));
+        }
+        cases.extend(settings.concurrencies.iter().map(|&c| Case::Quic(c, cc)));
     }
-    cases.extend(settings.concurrencies.iter().map(|&c| Case::Quic(c)));
     cases.extend(settings.tcp_concurrency.map(Case::Tcp));
 
     // times[case][rep] = (upload, download)
@@ -510,11 +536,13 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
         for k in 0..cases.len() {
             let i = (k + rep) % cases.len();
             let t = match cases[i] {
-                Case::Raw => (raw_transfer(size).await?, None),
-                Case::Quic(c) => {
-                    sanad_transfer(&file, TransportMode::QuicOnly, c, settings.download).await?
+                Case::Raw(cc) => (raw_transfer(size, cc).await?, None),
+                Case::Quic(c, cc) => {
+                    sanad_transfer(&file, TransportMode::QuicOnly, c, cc, settings.download).await?
                 }
-                Case::Tcp(c) => sanad_transfer(&file, TransportMode::TcpOnly, c, false).await?,
+                Case::Tcp(c) => {
+                    sanad_transfer(&file, TransportMode::TcpOnly, c, Congestion::Bbr, false).await?
+                }
             };
             eprintln!(
                 "upload rep {rep}: {:?} up {:.2}s (cpu {:.2}s){}",
@@ -540,34 +568,46 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
         &[
             "transfer",
             "transport",
+            "congestion",
             "segment_concurrency",
             "median MB/s",
-            "ratio to raw quinn (median)",
+            "ratio to raw quinn, same congestion (median)",
             "target",
             "met",
             "MB/s per run",
             "CPU s per GB",
         ],
     );
-    let raw: Vec<Measured> = cases
-        .iter()
-        .position(|&c| c == Case::Raw)
-        .map(|i| times[i].iter().map(|t| t.0).collect())
-        .unwrap_or_default();
-    let gb = size as f64 / 1e9;
-    let mut row = |what: &str, transport: &str, c: &str, ms: &[Measured], target: Option<f64>| {
-        let mbs: Vec<f64> = ms.iter().map(|m| mb_per_s(size, m.wall)).collect();
-        let ratios: Vec<f64> = ms
+    let raw_of = |cc: Congestion| -> Vec<Measured> {
+        cases
             .iter()
-            .zip(&raw)
+            .position(|&c| c == Case::Raw(cc))
+            .map(|i| times[i].iter().map(|t| t.0).collect())
+            .unwrap_or_default()
+    };
+    let gb = size as f64 / 1e9;
+    let ratios = |ms: &[Measured], raw: &[Measured]| -> Vec<f64> {
+        ms.iter()
+            .zip(raw)
             .map(|(m, r)| r.wall.as_secs_f64() / m.wall.as_secs_f64())
-            .collect();
+            .collect()
+    };
+    let mut row = |what: &str,
+                   transport: &str,
+                   cc: &str,
+                   c: &str,
+                   ms: &[Measured],
+                   raw: &[Measured],
+                   target: Option<f64>| {
+        let mbs: Vec<f64> = ms.iter().map(|m| mb_per_s(size, m.wall)).collect();
+        let ratios = ratios(ms, raw);
         let cpu: Vec<f64> = ms.iter().map(|m| m.cpu.as_secs_f64() / gb).collect();
         let ratio = median(&ratios);
         let measured = !ratios.is_empty();
         table.row(vec![
             what.into(),
             transport.into(),
+            cc.into(),
             c.into(),
             format!("{:.0}", median(&mbs)),
             if measured {
@@ -584,35 +624,81 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
             format!("{:.1}", median(&cpu)),
         ]);
     };
-    if !raw.is_empty() {
-        row("raw quinn, 1 stream (baseline)", "QUIC", "–", &raw, None);
-    }
-    for (i, case) in cases.iter().enumerate() {
-        if let Case::Quic(c) = *case {
-            let ups: Vec<Measured> = times[i].iter().map(|t| t.0).collect();
-            row("upload", "QUIC", &c.to_string(), &ups, Some(0.6));
+    for &cc in &settings.congestion {
+        let raw = raw_of(cc);
+        if !raw.is_empty() {
+            row(
+                "raw quinn, 1 stream (baseline)",
+                "QUIC",
+                cc.name(),
+                "–",
+                &raw,
+                &raw,
+                None,
+            );
         }
-    }
-    for (i, case) in cases.iter().enumerate() {
-        if let Case::Quic(c) = *case {
-            let downs: Vec<Measured> = times[i].iter().filter_map(|t| t.1).collect();
-            if !downs.is_empty() {
-                row("download", "QUIC", &c.to_string(), &downs, None);
+        for (i, case) in cases.iter().enumerate() {
+            if let Case::Quic(c, this) = *case {
+                if this == cc {
+                    let ups: Vec<Measured> = times[i].iter().map(|t| t.0).collect();
+                    row(
+                        "upload",
+                        "QUIC",
+                        cc.name(),
+                        &c.to_string(),
+                        &ups,
+                        &raw,
+                        Some(0.6),
+                    );
+                }
+            }
+        }
+        for (i, case) in cases.iter().enumerate() {
+            if let Case::Quic(c, this) = *case {
+                let downs: Vec<Measured> = times[i].iter().filter_map(|t| t.1).collect();
+                if this == cc && !downs.is_empty() {
+                    row(
+                        "download",
+                        "QUIC",
+                        cc.name(),
+                        &c.to_string(),
+                        &downs,
+                        &raw,
+                        None,
+                    );
+                }
             }
         }
     }
     for (i, case) in cases.iter().enumerate() {
         if let Case::Tcp(c) = *case {
             let ups: Vec<Measured> = times[i].iter().map(|t| t.0).collect();
-            row("upload", "TLS/TCP", &c.to_string(), &ups, None);
+            row("upload", "TLS/TCP", "–", &c.to_string(), &ups, &[], None);
+        }
+    }
+    // Sanad's default (BBR) against quinn's default (Cubic), as the first
+    // version of this page compared them.
+    let cubic = raw_of(Congestion::Cubic);
+    if !cubic.is_empty() {
+        for (i, case) in cases.iter().enumerate() {
+            if let Case::Quic(c, Congestion::Bbr) = *case {
+                let ups: Vec<Measured> = times[i].iter().map(|t| t.0).collect();
+                table.note(format!(
+                    "Upload with BBR at concurrency {c} against the Cubic baseline: ratio {:.2} \
+                     (per run {}).",
+                    median(&ratios(&ups, &cubic)),
+                    list(&ratios(&ups, &cubic), 2)
+                ));
+            }
         }
     }
     table.note(format!(
-        "MB = 10^6 bytes. Ratio = raw-quinn time / Sanad time, per repetition, median over {} \
-         repetitions; cases interleaved, order rotated per repetition; a fresh relay per \
-         transfer. Download includes the final fsync of the {} file. CPU s per GB: CPU time of \
-         the whole process (client and relay, both cores) per 10^9 bytes moved (for the \
-         baseline including its handshake).",
+        "MB = 10^6 bytes. Ratio = raw-quinn time / Sanad time with the same congestion \
+         controller at both ends, per repetition, median over {} repetitions; cases \
+         interleaved, order rotated per repetition; a fresh relay per transfer. Download \
+         includes the final fsync of the {} file. CPU s per GB: CPU time of the whole process \
+         (client and relay, both cores) per 10^9 bytes moved (for the baseline including its \
+         handshake).",
         settings.reps,
         human_size(size)
     ));
@@ -1057,9 +1143,10 @@ fn numbered(seg: &[u8], i: u32) -> Vec<u8> {
 /// `count` BlobPut requests of one blob straight into the relay's
 /// [`Service`](sanad_relay::service::Service), `workers` at a time.
 async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration, BenchError> {
-    use sanad_protocol::request::{BlobCreate, BlobPut};
+    use sanad_protocol::request::BlobCreate;
     use sanad_protocol::{Request, Response, SegmentHash};
-    use sanad_relay::service::Service;
+    use sanad_relay::service::{SegmentPut, Service};
+    use sanad_relay::store::SegmentBytes;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     let dir = tempfile::tempdir()?;
@@ -1072,7 +1159,16 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
         Response::BlobCreated { blob_id, token } => (blob_id, token),
         other => return Err(format!("blob create answered {other:?}").into()),
     };
-    let inputs: Arc<Vec<Vec<u8>>> = Arc::new((0..count).map(|i| numbered(seg, i)).collect());
+    // Each segment with the hash its client declares.
+    let inputs: Arc<Vec<(Vec<u8>, SegmentHash)>> = Arc::new(
+        (0..count)
+            .map(|i| {
+                let data = numbered(seg, i);
+                let hash = SegmentHash::of(&data);
+                (data, hash)
+            })
+            .collect(),
+    );
     let next = Arc::new(AtomicU32::new(0));
     let start = Instant::now();
     let tasks: Vec<_> = (0..workers)
@@ -1082,17 +1178,19 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
             tokio::spawn(async move {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(data) = inputs.get(index as usize) else {
+                    let Some((data, hash)) = inputs.get(index as usize) else {
                         return Ok::<(), BenchError>(());
                     };
-                    let put = BlobPut {
+                    // As a transport delivers it: copied into a receive
+                    // buffer and hashed.
+                    let put = SegmentPut {
                         blob_id,
                         token: token.clone(),
                         index,
-                        hash: SegmentHash::of(data),
-                        data: data.clone(),
+                        hash: *hash,
+                        data: SegmentBytes::hash(data.clone()),
                     };
-                    match service.handle(Request::BlobPut(put)).await {
+                    match service.put_segment(put).await {
                         Response::SegmentStored { .. } => {}
                         other => return Err(format!("segment put answered {other:?}").into()),
                     }
@@ -1228,8 +1326,9 @@ pub async fn parts(reps: usize, sustained_bytes: u64) -> Result<Table, BenchErro
         list(&sustained, 0),
     ]);
 
-    // The relay's request service alone (no network, no framing): hash
-    // check, durable segment file, sled transaction, group-commit flush.
+    // The relay's request service alone (no network, no framing): copy into
+    // a receive buffer and hash (what the transport does while a segment
+    // arrives), durable segment file, sled transaction, group-commit flush.
     let segments = 128u32;
     for workers in [1usize, 4] {
         let mut rates = Vec::new();
@@ -1280,10 +1379,15 @@ pub async fn parts(reps: usize, sustained_bytes: u64) -> Result<Table, BenchErro
 
     let mut raw1 = Vec::new();
     for _ in 0..reps {
-        raw1.push(raw_quinn_transfer(SEGMENT_SIZE as u64).await?.as_secs_f64() * 1000.0);
+        raw1.push(
+            raw_quinn_transfer(SEGMENT_SIZE as u64, Congestion::Bbr)
+                .await?
+                .as_secs_f64()
+                * 1000.0,
+        );
     }
     table.row(vec![
-        "raw quinn, one 1 MiB stream (after handshake)".into(),
+        "raw quinn, one 1 MiB stream (after handshake, BBR)".into(),
         format!("{:.2} ms", median(&raw1)),
         list(&raw1, 2),
     ]);

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use sanad_protocol::frame::kind;
 use sanad_protocol::limits::FRAME_HEADER_LEN;
 use sanad_protocol::{DecodeError, Direction, FrameHeader, Response};
@@ -38,16 +39,23 @@ async fn step<T>(
     }
 }
 
-/// Write a complete request frame.
+/// Write a complete request frame, given as consecutive pieces.
 pub(crate) async fn write_frame<W: AsyncWrite + Unpin>(
     w: &mut W,
-    frame: &[u8],
+    frame: &[Bytes],
     stall: Duration,
 ) -> Result<(), ClientError> {
-    for chunk in frame.chunks(IO_CHUNK) {
-        step(stall, w.write_all(chunk)).await?;
+    for piece in frame {
+        for chunk in piece.chunks(IO_CHUNK) {
+            step(stall, w.write_all(chunk)).await?;
+        }
     }
     step(stall, w.flush()).await
+}
+
+/// Total length of a frame given as pieces.
+pub(crate) fn frame_len(frame: &[Bytes]) -> usize {
+    frame.iter().map(Bytes::len).sum()
 }
 
 /// Read one response to a request of kind `request_kind`.
@@ -76,9 +84,13 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         }
         .into());
     }
-    let mut body = vec![0u8; len];
-    for chunk in body.chunks_mut(IO_CHUNK) {
-        step(stall, r.read_exact(chunk)).await?;
+    // Exactly `len` bytes of capacity, filled by the reads (not zeroed first).
+    let mut body = Vec::with_capacity(len);
+    while body.len() < len {
+        let want = (len - body.len()).min(IO_CHUNK) as u64;
+        if step(stall, (&mut *r).take(want).read_buf(&mut body)).await? == 0 {
+            return Err(ClientError::transport("the relay closed the stream early"));
+        }
     }
     Ok(Response::decode_body(header.kind, &body)?)
 }

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use sanad_protocol::{RelayAddress, Request, Response};
 use tokio::sync::{Mutex, Notify};
 
@@ -406,6 +407,18 @@ impl Client {
     pub(crate) async fn exchange(
         &self,
         frame: &[u8],
+        request_kind: u8,
+    ) -> Result<Response, ClientError> {
+        // The one copy a transport makes of a borrowed frame anyway.
+        self.exchange_pieces(&[Bytes::copy_from_slice(frame)], request_kind)
+            .await
+    }
+
+    /// Send one request frame given as consecutive pieces (e.g. a segment
+    /// upload's head and its data), which QUIC sends without copying.
+    pub(crate) async fn exchange_pieces(
+        &self,
+        frame: &[Bytes],
         request_kind: u8,
     ) -> Result<Response, ClientError> {
         let link = self.link().await?;

@@ -5,16 +5,17 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use quinn::crypto::rustls::{HandshakeData, QuicClientConfig};
 use quinn::{Endpoint, IdleTimeout, TransportConfig, VarInt};
 use sanad_protocol::{Response, SpkiPin, ALPN};
 
-use super::exchange::{expect_end, read_response, write_frame};
+use super::exchange::{expect_end, frame_len, read_response};
 use super::pin::{client_config, SERVER_NAME};
 use super::{AttemptFailure, Congestion, ConnectOptions};
 use crate::error::ClientError;
 use crate::limits::{
-    QUIC_CONNECTION_RECEIVE_WINDOW, QUIC_IDLE_TIMEOUT, QUIC_KEEP_ALIVE, QUIC_SEND_WINDOW,
+    IO_CHUNK, QUIC_CONNECTION_RECEIVE_WINDOW, QUIC_IDLE_TIMEOUT, QUIC_KEEP_ALIVE, QUIC_SEND_WINDOW,
     QUIC_STREAM_RECEIVE_WINDOW,
 };
 
@@ -93,6 +94,33 @@ pub(crate) async fn connect(
     Ok(QuicLink { endpoint, conn })
 }
 
+/// Hand the frame's pieces to quinn without copying them (quinn keeps the
+/// `Bytes` until they are acknowledged), `IO_CHUNK` at a time so that each
+/// step has its own stall timeout.
+async fn write_chunks(
+    send: &mut quinn::SendStream,
+    frame: &[Bytes],
+    stall: Duration,
+) -> Result<(), ClientError> {
+    for piece in frame {
+        let mut at = 0;
+        while at < piece.len() {
+            let end = piece.len().min(at + IO_CHUNK);
+            match tokio::time::timeout(stall, send.write_chunk(piece.slice(at..end))).await {
+                Ok(Ok(())) => at = end,
+                Ok(Err(e)) => return Err(ClientError::transport(e)),
+                Err(_) => {
+                    return Err(ClientError::transport(format!(
+                        "no progress for {} s",
+                        stall.as_secs()
+                    )))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl QuicLink {
     /// Whether the connection can still carry requests.
     pub(crate) fn is_alive(&self) -> bool {
@@ -102,7 +130,7 @@ impl QuicLink {
     /// One request on its own bidirectional stream.
     pub(crate) async fn exchange(
         &self,
-        frame: &[u8],
+        frame: &[Bytes],
         request_kind: u8,
         stall: Duration,
     ) -> Result<Response, ClientError> {
@@ -110,9 +138,9 @@ impl QuicLink {
             .await
             .map_err(|_| ClientError::transport("no stream available"))?
             .map_err(ClientError::transport)?;
-        write_frame(&mut send, frame, stall).await?;
+        write_chunks(&mut send, frame, stall).await?;
         send.finish().map_err(ClientError::transport)?;
-        let wait = crate::limits::response_wait(stall, frame.len());
+        let wait = crate::limits::response_wait(stall, frame_len(frame));
         let response = read_response(&mut recv, request_kind, wait).await?;
         expect_end(&mut recv, stall).await?;
         Ok(response)

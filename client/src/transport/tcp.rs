@@ -5,13 +5,14 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use sanad_protocol::{Response, SpkiPin, ALPN};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::exchange::{read_response, write_frame};
+use super::exchange::{frame_len, read_response, write_frame};
 use super::pin::{client_config, server_name};
 use super::{AttemptFailure, ConnectOptions};
 use crate::error::ClientError;
@@ -88,7 +89,7 @@ impl TcpLink {
     /// One request, then its response, while holding the stream.
     pub(crate) async fn exchange(
         &self,
-        frame: &[u8],
+        frame: &[Bytes],
         request_kind: u8,
         stall: Duration,
     ) -> Result<Response, ClientError> {
@@ -101,7 +102,7 @@ impl TcpLink {
         };
         let result = async {
             write_frame(&mut stream, frame, stall).await?;
-            let wait = crate::limits::response_wait(stall, frame.len());
+            let wait = crate::limits::response_wait(stall, frame_len(frame));
             read_response(&mut stream, request_kind, wait).await
         }
         .await;

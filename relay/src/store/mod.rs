@@ -2,8 +2,11 @@
 //! swap in a distributed engine without touching the protocol or the service.
 //!
 //! Contract for every implementation:
-//! - methods are synchronous and may block (the service calls them from
-//!   `spawn_blocking`);
+//! - methods are synchronous. [`Store::put_segment`], [`Store::get_segment`],
+//!   [`Store::sweep`] and [`Store::flush`] may block on file I/O and are
+//!   called from blocking threads; every other method must be a short
+//!   in-memory operation (an embedded database's transaction, no `fsync`)
+//!   because the service calls it directly on its async worker threads;
 //! - a mutating method's effects are visible to later calls at once, and are
 //!   durable once a later [`Store::flush`] returns (the service acknowledges
 //!   only after that flush — see `durability`);
@@ -12,11 +15,14 @@
 //!   ciphertext, sizes and coarse (hourly) times.
 //!
 //! The default implementation is [`SledFileStore`]: sled for metadata and
-//! queues, content-addressed files for blob segments.
+//! queues, content-addressed files for blob segments. Segment bytes reach a
+//! store as [`SegmentBytes`], which carry the hash computed over them.
 
+mod segment;
 mod sled_files;
 
-pub use sled_files::SledFileStore;
+pub use segment::{SegmentBytes, SegmentHasher};
+pub use sled_files::{Recovery, SledFileStore};
 
 use sanad_protocol::response::{MessageHeader, StoredMessage};
 use sanad_protocol::{
@@ -132,15 +138,17 @@ pub trait Store: Send + Sync + 'static {
         quotas: &Quotas,
     ) -> Result<(BlobId, UploadToken), StoreError>;
 
-    /// Store one segment (already length- and hash-checked by the caller or
-    /// here). Returns whether the blob is now sealed. Idempotent for the same bytes.
+    /// Store one segment whose declared hash is `hash`; `data` carries the
+    /// hash actually computed over its bytes, which must match. Checks the
+    /// token and the length for `index`. Returns whether the blob is now
+    /// sealed. Idempotent for the same bytes.
     fn put_segment(
         &self,
         blob_id: &BlobId,
         token: &UploadToken,
         index: u32,
         hash: &SegmentHash,
-        data: &[u8],
+        data: &SegmentBytes,
     ) -> Result<bool, StoreError>;
 
     /// Which segments are missing.

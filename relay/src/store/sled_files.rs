@@ -20,16 +20,28 @@
 //! - `meta`: `reserved_blob_bytes` → u64
 //! - `log`: the transparency log (see [`crate::log::SledLog`])
 //!
-//! Durability: a segment file is written to `tmp/`, fsync'd, renamed into
-//! place and its directory fsync'd *before* the sled transaction that refers
-//! to it, so a crash can leave an unreferenced file (removed at start) but
-//! never a reference to a missing file. sled is flushed by [`Store::flush`],
-//! which the service's group commit calls before acknowledging.
+//! Durability: a segment file is written to `tmp/`, its data synced
+//! (`fdatasync`), then renamed into its shard directory, which is marked
+//! dirty; only then does the sled transaction refer to it. [`Store::flush`],
+//! which the service's group commit calls before acknowledging, first syncs
+//! every dirty shard directory (one `fsync` per directory per group commit,
+//! however many segments landed in it) and then flushes sled. So a file is
+//! complete before any name points to it, and every reference an
+//! acknowledgement depends on points to a durable directory entry.
+//!
+//! A crash can leave a complete file that nothing refers to (removed at
+//! start). After a power loss (not a process crash: the kernel still holds
+//! the renames) sled may also hold a reference, written by a flush or by its
+//! own background writer, to a segment whose rename never reached the disk:
+//! that segment was never acknowledged, since its acknowledgement waits for a
+//! flush that syncs its directory. Opening the store drops such references,
+//! so the blob reports the segment missing and the client sends it again.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::rngs::OsRng;
 use sanad_protocol::response::{MessageHeader, StoredMessage};
@@ -42,10 +54,18 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 use subtle::ConstantTimeEq;
 
-use super::{BlobState, Store, StoreError, SweepCounts};
+use super::{BlobState, SegmentBytes, Store, StoreError, SweepCounts};
 use crate::limits::Quotas;
 
 const RESERVED_KEY: &[u8] = b"reserved_blob_bytes";
+
+/// Segment files are spread over this many shard directories, named by the
+/// first byte of their hash in hex (`00` … `ff`).
+const SHARDS: usize = 256;
+
+/// Whether the data-safety `fsync`s run. Off only in the crash test's
+/// negative control (`dangerous-ack-before-durable`).
+const SYNC: bool = !cfg!(feature = "dangerous-ack-before-durable");
 
 /// sled metadata plus content-addressed segment files.
 pub struct SledFileStore {
@@ -63,6 +83,9 @@ pub struct SledFileStore {
     log: crate::log::SledLog,
     segment_dir: PathBuf,
     tmp_dir: PathBuf,
+    /// Shard directories that gained an entry since the last flush synced
+    /// them, by shard number.
+    dirty_shards: [AtomicBool; SHARDS],
 }
 
 /// What [`SledFileStore::open`] cleaned up after an unclean stop.
@@ -73,8 +96,12 @@ pub struct Recovery {
     /// Complete segment files that no blob referenced (written, then the
     /// relay stopped before recording them), removed.
     pub orphan_files: u64,
-    /// Segment references whose file is missing (should never happen).
+    /// Segment files that blobs referred to but that were missing (possible
+    /// only after a power loss, for segments never acknowledged).
     pub missing_files: u64,
+    /// Blob segments dropped because their file was missing: they are
+    /// reported missing again, and their clients resend them.
+    pub dropped_segments: u64,
 }
 
 // ---- record codecs -------------------------------------------------------
@@ -211,6 +238,10 @@ fn fsync_dir(dir: &Path) -> std::io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 
+fn shard_name(shard: usize) -> String {
+    format!("{shard:02x}")
+}
+
 impl SledFileStore {
     /// Open or create the store under `data_dir`, cleaning what an unclean
     /// stop left behind.
@@ -219,6 +250,20 @@ impl SledFileStore {
         let tmp_dir = data_dir.join("tmp");
         fs::create_dir_all(&segment_dir)?;
         fs::create_dir_all(&tmp_dir)?;
+        // Every shard directory exists (durably) before any segment lands,
+        // so a flush only ever needs to sync the shard directories.
+        let mut created = false;
+        for shard in 0..SHARDS {
+            let dir = segment_dir.join(shard_name(shard));
+            if !dir.is_dir() {
+                fs::create_dir(&dir)?;
+                created = true;
+            }
+        }
+        if created {
+            fsync_dir(&segment_dir)?;
+            fsync_dir(data_dir)?;
+        }
         let mut cfg = sled::Config::new()
             .path(data_dir.join("db"))
             .mode(sled::Mode::HighThroughput);
@@ -243,6 +288,7 @@ impl SledFileStore {
             db,
             segment_dir,
             tmp_dir,
+            dirty_shards: std::array::from_fn(|_| AtomicBool::new(false)),
         };
         let recovery = store.recover()?;
         Ok((store, recovery))
@@ -277,11 +323,16 @@ impl SledFileStore {
                 }
             }
         }
+        let mut missing = BTreeSet::new();
         for kv in self.segrefs.iter() {
             let (k, _) = kv?;
             if k.len() != 32 || !on_disk.contains(&arr::<32>(&k)) {
-                rec.missing_files += 1;
+                missing.insert(k.to_vec());
             }
+        }
+        rec.missing_files = missing.len() as u64;
+        if !missing.is_empty() {
+            rec.dropped_segments = self.drop_missing(&missing)?;
         }
         if rec.partial_files + rec.orphan_files > 0 {
             fsync_dir(&self.tmp_dir)?;
@@ -289,31 +340,80 @@ impl SledFileStore {
         Ok(rec)
     }
 
+    /// Forget every blob segment whose file hash is in `missing`, so that
+    /// the blob reports it missing again.
+    fn drop_missing(&self, missing: &BTreeSet<Vec<u8>>) -> Result<u64, StoreError> {
+        let mut lost = Vec::new();
+        for kv in self.segments.iter() {
+            let (k, v) = kv?;
+            if missing.contains(v.as_ref()) {
+                lost.push(k);
+            }
+        }
+        for k in &lost {
+            if k.len() != 36 {
+                return Err(StoreError::Corrupt("segment key"));
+            }
+            tx(
+                (&self.blobs, &self.segments, &self.segrefs).transaction(|(blobs, segs, refs)| {
+                    let Some(h) = segs.remove(k)? else {
+                        return Ok(());
+                    };
+                    refs.remove(&h)?;
+                    if let Some(v) = blobs.get(&k[..32])? {
+                        let mut rec =
+                            BlobRecord::decode(&v).map_err(ConflictableTransactionError::Abort)?;
+                        rec.present = rec.present.saturating_sub(1);
+                        blobs.insert(&k[..32], &rec.encode()[..])?;
+                    }
+                    Ok(())
+                }),
+            )?;
+        }
+        for h in missing {
+            self.segrefs.remove(h)?;
+        }
+        self.db.flush()?;
+        Ok(lost.len() as u64)
+    }
+
     fn segment_path(&self, hash: &SegmentHash) -> PathBuf {
         let hex = hash.to_hex();
         self.segment_dir.join(&hex[..2]).join(hex)
     }
 
-    /// Write a segment file durably (tmp, fsync, rename, fsync dir), unless
-    /// a file with these bytes already exists.
+    /// Put a segment file in place (tmp, `fdatasync`, rename), unless a file
+    /// with these bytes already exists, and mark its shard directory for the
+    /// next flush. Either way the file is complete when this returns, and
+    /// its name is durable once the next [`Store::flush`] returns.
     fn write_segment_file(&self, hash: &SegmentHash, data: &[u8]) -> Result<(), StoreError> {
         let path = self.segment_path(hash);
-        if path.exists() {
-            return Ok(());
-        }
-        let shard = path.parent().ok_or(StoreError::Corrupt("segment path"))?;
-        fs::create_dir_all(shard)?;
-        let tmp = self.tmp_dir.join(BlobId::random(&mut OsRng).to_hex());
-        {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(data)?;
-            if !cfg!(feature = "dangerous-ack-before-durable") {
-                f.sync_all()?;
+        if !path.exists() {
+            let tmp = self.tmp_dir.join(BlobId::random(&mut OsRng).to_hex());
+            {
+                let mut f = fs::File::create(&tmp)?;
+                f.write_all(data)?;
+                if SYNC {
+                    f.sync_data()?;
+                }
             }
+            fs::rename(&tmp, &path)?;
         }
-        fs::rename(&tmp, &path)?;
-        if !cfg!(feature = "dangerous-ack-before-durable") {
-            fsync_dir(shard)?;
+        // Also when the file was already there: it may have been renamed in
+        // by a writer whose directory sync has not happened yet.
+        self.dirty_shards[usize::from(hash.0[0])].store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Sync the shard directories that gained entries since the last call.
+    fn sync_dirty_shards(&self) -> Result<(), StoreError> {
+        for (shard, dirty) in self.dirty_shards.iter().enumerate() {
+            if dirty.swap(false, Ordering::SeqCst) {
+                if let Err(e) = fsync_dir(&self.segment_dir.join(shard_name(shard))) {
+                    dirty.store(true, Ordering::SeqCst);
+                    return Err(e.into());
+                }
+            }
         }
         Ok(())
     }
@@ -664,7 +764,7 @@ impl Store for SledFileStore {
         token: &UploadToken,
         index: u32,
         hash: &SegmentHash,
-        data: &[u8],
+        data: &SegmentBytes,
     ) -> Result<bool, StoreError> {
         let rec = self.get_blob(blob_id)?;
         let ok: bool = token_hash(token).ct_eq(&rec.token_hash).into();
@@ -683,7 +783,7 @@ impl Store for SledFileStore {
                 expected_len as u64,
             ));
         }
-        if !SegmentHash::of(data).ct_eq(hash) {
+        if !data.sha256().ct_eq(hash) {
             return Err(StoreError::rejected(ErrorCode::SegmentHashMismatch));
         }
         let skey = segment_key(blob_id, index);
@@ -694,7 +794,7 @@ impl Store for SledFileStore {
                 Err(StoreError::rejected(ErrorCode::SegmentConflict))
             };
         }
-        self.write_segment_file(hash, data)?;
+        self.write_segment_file(hash, data.data())?;
         tx(
             (&self.blobs, &self.segments, &self.segrefs).transaction(|(blobs, segs, refs)| {
                 let Some(v) = blobs.get(blob_id.0)? else {
@@ -825,6 +925,9 @@ impl Store for SledFileStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
+        if SYNC {
+            self.sync_dirty_shards()?;
+        }
         self.db.flush()?;
         Ok(())
     }
@@ -838,6 +941,10 @@ impl Store for SledFileStore {
 mod tests {
     use super::*;
     use sanad_protocol::limits::SEGMENT_SIZE;
+
+    fn bytes(data: &[u8]) -> SegmentBytes {
+        SegmentBytes::hash(data.to_vec())
+    }
 
     fn open() -> (tempfile::TempDir, SledFileStore) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -971,22 +1078,46 @@ mod tests {
         assert_eq!(s.blob_status(&id).expect("status").missing, vec![0, 1, 2]);
         let chunks: Vec<&[u8]> = data.chunks(SEGMENT_SIZE).collect();
         assert!(!s
-            .put_segment(&id, &token, 2, &SegmentHash::of(chunks[2]), chunks[2])
+            .put_segment(
+                &id,
+                &token,
+                2,
+                &SegmentHash::of(chunks[2]),
+                &bytes(chunks[2])
+            )
             .expect("put"));
         assert_eq!(
             code(s.get_segment(&id, 0).expect_err("must be refused")).0,
             ErrorCode::BlobNotSealed
         );
         assert!(!s
-            .put_segment(&id, &token, 0, &SegmentHash::of(chunks[0]), chunks[0])
+            .put_segment(
+                &id,
+                &token,
+                0,
+                &SegmentHash::of(chunks[0]),
+                &bytes(chunks[0])
+            )
             .expect("put"));
         // Idempotent re-upload of the same bytes.
         assert!(!s
-            .put_segment(&id, &token, 0, &SegmentHash::of(chunks[0]), chunks[0])
+            .put_segment(
+                &id,
+                &token,
+                0,
+                &SegmentHash::of(chunks[0]),
+                &bytes(chunks[0])
+            )
             .expect("put"));
         assert_eq!(s.blob_status(&id).expect("status").missing, vec![1]);
         assert!(s
-            .put_segment(&id, &token, 1, &SegmentHash::of(chunks[1]), chunks[1])
+            .put_segment(
+                &id,
+                &token,
+                1,
+                &SegmentHash::of(chunks[1]),
+                &bytes(chunks[1])
+            )
             .expect("put"));
         let st = s.blob_status(&id).expect("status");
         assert!(st.sealed && st.missing.is_empty());
@@ -1019,7 +1150,7 @@ mod tests {
         let h = SegmentHash::of(&seg);
         assert_eq!(
             code(
-                s.put_segment(&id, &UploadToken([0; 32]), 0, &h, &seg)
+                s.put_segment(&id, &UploadToken([0; 32]), 0, &h, &bytes(&seg))
                     .expect_err("must be refused")
             )
             .0,
@@ -1027,7 +1158,7 @@ mod tests {
         );
         assert_eq!(
             code(
-                s.put_segment(&id, &token, 2, &h, &seg)
+                s.put_segment(&id, &token, 2, &h, &bytes(&seg))
                     .expect_err("must be refused")
             )
             .0,
@@ -1035,14 +1166,14 @@ mod tests {
         );
         assert_eq!(
             code(
-                s.put_segment(&id, &token, 1, &h, &seg)
+                s.put_segment(&id, &token, 1, &h, &bytes(&seg))
                     .expect_err("must be refused")
             ),
             (ErrorCode::SegmentWrongLength, 10)
         );
         assert_eq!(
             code(
-                s.put_segment(&id, &token, 0, &SegmentHash([0; 32]), &seg)
+                s.put_segment(&id, &token, 0, &SegmentHash([0; 32]), &bytes(&seg))
                     .expect_err("must be refused")
             )
             .0,
@@ -1050,17 +1181,18 @@ mod tests {
         );
         assert_eq!(
             code(
-                s.put_segment(&BlobId([9; 32]), &token, 0, &h, &seg)
+                s.put_segment(&BlobId([9; 32]), &token, 0, &h, &bytes(&seg))
                     .expect_err("must be refused")
             )
             .0,
             ErrorCode::UnknownBlob
         );
-        s.put_segment(&id, &token, 0, &h, &seg).expect("put");
+        s.put_segment(&id, &token, 0, &h, &bytes(&seg))
+            .expect("put");
         let other = vec![8u8; SEGMENT_SIZE];
         assert_eq!(
             code(
-                s.put_segment(&id, &token, 0, &SegmentHash::of(&other), &other)
+                s.put_segment(&id, &token, 0, &SegmentHash::of(&other), &bytes(&other))
                     .expect_err("must be refused")
             )
             .0,
@@ -1092,7 +1224,7 @@ mod tests {
         let id = {
             let (s, _) = SledFileStore::open(dir.path()).expect("open");
             let (id, token) = s.create_blob(100, 1, &q).expect("create");
-            s.put_segment(&id, &token, 0, &SegmentHash::of(&seg), &seg)
+            s.put_segment(&id, &token, 0, &SegmentHash::of(&seg), &bytes(&seg))
                 .expect("put");
             s.flush().expect("flush");
             id
@@ -1111,10 +1243,43 @@ mod tests {
             Recovery {
                 partial_files: 1,
                 orphan_files: 1,
-                missing_files: 0
+                missing_files: 0,
+                dropped_segments: 0,
             }
         );
         assert_eq!(s.get_segment(&id, 0).expect("get").1, seg);
+    }
+
+    #[test]
+    fn a_segment_whose_file_is_missing_at_start_is_reported_missing_again() {
+        // What a power loss can leave: sled recorded the segment, the rename
+        // of its file never reached the disk (the segment was never
+        // acknowledged). The blob must ask for it again, not claim it.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let q = Quotas::default();
+        let (a, b) = (vec![1u8; SEGMENT_SIZE], vec![2u8; 50]);
+        let (id, token) = {
+            let (s, _) = SledFileStore::open(dir.path()).expect("open");
+            let size = (SEGMENT_SIZE + 50) as u64;
+            let (id, token) = s.create_blob(size, 1, &q).expect("create");
+            for (i, seg) in [(0, &a), (1, &b)] {
+                s.put_segment(&id, &token, i, &SegmentHash::of(&seg[..]), &bytes(&seg[..]))
+                    .expect("put");
+            }
+            s.flush().expect("flush");
+            assert!(s.blob_status(&id).expect("status").sealed);
+            (id, token)
+        };
+        let lost = SegmentHash::of(&b).to_hex();
+        fs::remove_file(dir.path().join("segments").join(&lost[..2]).join(&lost)).expect("remove");
+        let (s, rec) = SledFileStore::open(dir.path()).expect("reopen");
+        assert_eq!((rec.missing_files, rec.dropped_segments), (1, 1));
+        let st = s.blob_status(&id).expect("status");
+        assert_eq!((st.missing, st.sealed), (vec![1], false));
+        assert!(s
+            .put_segment(&id, &token, 1, &SegmentHash::of(&b), &bytes(&b))
+            .expect("resend"));
+        assert_eq!(s.get_segment(&id, 1).expect("get").1, b);
     }
 
     #[test]
@@ -1127,7 +1292,7 @@ mod tests {
         s.deposit(&sid, &DepositKey([2; 16]), b"new", 30 * 24, &q)
             .expect("deposit");
         let (id, token) = s.create_blob(10, 0, &q).expect("blob");
-        s.put_segment(&id, &token, 0, &SegmentHash::of(&[1; 10]), &[1; 10])
+        s.put_segment(&id, &token, 0, &SegmentHash::of(&[1; 10]), &bytes(&[1; 10]))
             .expect("put");
         s.record_nonce(&OwnerKey([1; 32]), &Nonce([1; 16]), 0)
             .expect("nonce");

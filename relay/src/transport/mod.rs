@@ -6,12 +6,15 @@
 //! Order of checks for every request: the six-byte header is decoded and
 //! validated (version, kind, length for that kind) before anything is
 //! allocated; then the body's length is taken from the global budget of
-//! [`MAX_INFLIGHT_REQUEST_BYTES`]; then exactly that many bytes are read.
-//! A bad frame gets an `Error` frame with its code.
+//! [`MAX_INFLIGHT_REQUEST_BYTES`]; then exactly that many bytes are read
+//! ([`body`]: into a buffer of that length, never zeroed or copied; a
+//! segment upload hashed as it arrives). A bad frame gets an `Error` frame
+//! with its code.
 //!
 //! Nothing here logs addresses, identifiers or content: events are logged by
 //! kind only, at debug level.
 
+mod body;
 pub(crate) mod quic;
 pub(crate) mod tcp;
 
@@ -26,6 +29,7 @@ use tokio::time::{timeout_at, Instant};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use self::body::Body;
 use crate::keys::RelayKeys;
 use crate::limits::{
     MAX_CONNECTIONS, MAX_INFLIGHT_REQUEST_BYTES, MIN_TRANSFER_RATE, REQUEST_READ_TIMEOUT,
@@ -220,11 +224,10 @@ where
     .map_err(|_| timed_out())?
     .map_err(|_| io::Error::other("request budget closed"))?;
 
-    let mut body = vec![0u8; len];
-    if read_full(r, &mut body, deadline).await? < len {
+    let Some(body) = body::read_body(r, header.kind, len, deadline).await? else {
         write_error(w, ErrorCode::Malformed, 0, deadline).await?;
         return Ok(Served::OutOfSync);
-    }
+    };
     if framing == Framing::OnePerStream {
         let mut extra = [0u8; 1];
         if read_full(r, &mut extra, deadline).await? != 0 {
@@ -232,13 +235,18 @@ where
             return Ok(Served::OutOfSync);
         }
     }
-    let request = Request::decode_body(header.kind, &body);
-    drop(body);
-    let response = match request {
-        Ok(req) => shared.service.handle(req).await,
-        Err(e) => {
-            tracing::debug!(code = ErrorCode::from(&e).name(), "request refused");
-            Response::error(ErrorCode::from(&e))
+    let response = match body {
+        Body::Segment(put) => shared.service.put_segment(put).await,
+        Body::Plain(body) => {
+            let request = Request::decode_body(header.kind, &body);
+            drop(body);
+            match request {
+                Ok(req) => shared.service.handle(req).await,
+                Err(e) => {
+                    tracing::debug!(code = ErrorCode::from(&e).name(), "request refused");
+                    Response::error(ErrorCode::from(&e))
+                }
+            }
         }
     };
     let frame = response.encode();

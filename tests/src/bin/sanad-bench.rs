@@ -22,6 +22,7 @@ Commands:
              [--size BYTES] [--reps N] [--concurrency 1,2,4]
              [--tcp N (0 skips)] [--download yes|no]
              [--baseline yes|no (no: to profile Sanad alone)]
+             [--congestion bbr,cubic (both ends; ratios per controller)]
   deposits   durable 1 KiB deposits/s and latency, 100 and 10 clients
              [--seconds S] [--reps N] [--clients 100,10]
   rss        relay peak RSS under 200 concurrent 256 KiB uploads;
@@ -82,6 +83,12 @@ fn upload_settings(o: &Opts) -> Result<UploadSettings, BenchError> {
     }
     if let Some(b) = o.get("--baseline") {
         s.baseline = b != "no";
+    }
+    if let Some(list) = o.get("--congestion") {
+        s.congestion = list
+            .split(',')
+            .map(|c| c.trim().parse())
+            .collect::<Result<_, String>>()?;
     }
     Ok(s)
 }
