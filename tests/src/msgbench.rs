@@ -1400,6 +1400,24 @@ struct CliRun {
     send_peak_kib: u64,
     send_wall: Duration,
     whoami_peak_kib: u64,
+    /// `sanad whoami` on a profile made with the default KDF.
+    whoami_default_kdf_peak_kib: u64,
+}
+
+/// Peak RSS (KiB) of `sanad whoami` on `profile`.
+async fn whoami_peak(bin: &Path, profile: &Path) -> Result<u64, BenchError> {
+    let mut whoami = sanad_command(bin, profile);
+    whoami.arg("whoami");
+    let (out, peak) =
+        tokio::task::spawn_blocking(move || run_measuring_peak_rss(&mut whoami)).await?;
+    if !out.status.success() {
+        return Err(format!(
+            "`sanad whoami` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(peak)
 }
 
 fn sanad_command(bin: &Path, profile: &Path) -> Command {
@@ -1424,17 +1442,21 @@ async fn rss_cli(file: &RandomFile) -> Result<CliRun, BenchError> {
     bob.close().await;
     drop((alice, bob));
     let profile = dir.path().join("Alice");
-    let mut whoami = sanad_command(&bin, &profile);
-    whoami.arg("whoami");
-    let (out, whoami_peak_kib) =
-        tokio::task::spawn_blocking(move || run_measuring_peak_rss(&mut whoami)).await?;
-    if !out.status.success() {
-        return Err(format!(
-            "`sanad whoami` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
+    let whoami_peak_kib = whoami_peak(&bin, &profile).await?;
+    // The same with the default (strong) KDF, for comparison.
+    let strong = dir.path().join("Strong");
+    let mut m = Messenger::create(
+        ProfileDir::new(strong.clone()),
+        &Passphrase::new(PASSPHRASE.into()),
+        KdfParams::default(),
+        relay.address(),
+        "Strong",
+        ConnectOptions::default(),
+    )
+    .await?;
+    m.close().await;
+    drop(m);
+    let whoami_default_kdf_peak_kib = whoami_peak(&bin, &strong).await?;
     let mut send = sanad_command(&bin, &profile);
     send.args(["--quiet", "send", &bob_name, "--file"])
         .arg(file.path());
@@ -1455,6 +1477,7 @@ async fn rss_cli(file: &RandomFile) -> Result<CliRun, BenchError> {
         send_peak_kib,
         send_wall,
         whoami_peak_kib,
+        whoami_default_kdf_peak_kib,
     })
 }
 
@@ -1733,6 +1756,10 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
             .iter()
             .map(|c| (c.whoami_peak_kib, Duration::ZERO))
             .collect();
+        let whoami_strong: Vec<(u64, Duration)> = cli
+            .iter()
+            .map(|c| (c.whoami_default_kdf_peak_kib, Duration::ZERO))
+            .collect();
         for (label, work, runs) in [
             (
                 "`sanad --quiet send Bob --file` (profile with the fast test KDF)",
@@ -1743,6 +1770,11 @@ pub async fn file(s: &FileSettings) -> Result<Vec<Table>, BenchError> {
                 "`sanad whoami` on the same profile",
                 "unlock and open the profile only (the CLI's floor)".to_string(),
                 &whoami,
+            ),
+            (
+                "`sanad whoami` on a profile with the default KDF",
+                "unlock (Argon2id, 256 MiB by design) and open only".to_string(),
+                &whoami_strong,
             ),
             (
                 "`sanad-msgbench client-upload` (raw `Client::upload`)",
