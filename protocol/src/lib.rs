@@ -14,6 +14,9 @@
 //! - [`content`]: what one client says to another inside MLS or a sealed
 //!   envelope (text, file, hello, group welcome); safe file and display names.
 //! - [`safety_number`]: the digits two people compare, and the group check code.
+//! - [`evidence`]: evidence manifests signed at capture, their log
+//!   commitments, device enrolments, derivative records, the export bundle
+//!   and its offline verifier.
 //! - [`log`]: the transparency log: Merkle proofs (RFC 9162), signed
 //!   checkpoints (C2SP), receipts and their offline verification.
 //! - [`limits`]: every bound, in one place.
@@ -30,6 +33,7 @@ mod codec;
 pub mod content;
 pub mod envelope;
 pub mod error;
+pub mod evidence;
 pub mod frame;
 pub mod ids;
 pub mod invite;
