@@ -19,6 +19,8 @@
 //!   and its offline verifier.
 //! - [`log`]: the transparency log: Merkle proofs (RFC 9162), signed
 //!   checkpoints (C2SP), receipts and their offline verification.
+//! - [`tsa`]: RFC 3161 timestamp requests and the offline verification of
+//!   the tokens timestamp authorities return (anchoring log checkpoints).
 //! - [`limits`]: every bound, in one place.
 //! - [`error`]: decode errors and numbered wire error codes.
 //!
@@ -42,6 +44,7 @@ pub mod log;
 pub mod request;
 pub mod response;
 pub mod safety_number;
+pub mod tsa;
 
 pub use address::{RelayAddress, SpkiPin};
 pub use content::{Content, ContentError};

@@ -145,3 +145,24 @@ pub const MAX_SIGNED_DERIVATIVE_LEN: usize = 512;
 /// includes it) before the verifier calls it back- or forward-dated: the
 /// relay's clock and the device's are both allowed this much error.
 pub const DEVICE_CLOCK_TOLERANCE_SECS: u64 = 10 * 60;
+// RFC 3161 timestamp tokens (`docs/anchoring.md`).
+
+/// Largest timestamp token (CMS `SignedData` in DER) accepted. A token with
+/// its certificate chain is a few kilobytes; sixteen times that leaves room
+/// for long chains and RSA-4096 while bounding every parse.
+pub const MAX_TSA_TOKEN_LEN: usize = 64 * 1024;
+
+/// Largest `TimeStampResp` accepted: a token plus its status information.
+pub const MAX_TSA_RESPONSE_LEN: usize = MAX_TSA_TOKEN_LEN + 4 * 1024;
+
+/// Largest trusted TSA certificate (DER) a verifier is given.
+pub const MAX_TSA_CERT_LEN: usize = 16 * 1024;
+
+/// Most trusted TSA certificates one verification considers.
+pub const MAX_TSA_TRUSTED_CERTS: usize = 64;
+
+/// Most signed attributes in a token's `SignerInfo` (TSAs send four or five).
+pub const MAX_TSA_SIGNED_ATTRS: usize = 32;
+
+/// Most values in one signed attribute (each attribute we read has one).
+pub const MAX_TSA_ATTR_VALUES: usize = 8;
