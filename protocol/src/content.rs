@@ -27,12 +27,15 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::codec::{Reader, Writer};
 use crate::error::DecodeError;
+use crate::evidence::{ManifestError, Salt, SignedEnrolment, SignedManifest};
 use crate::ids::{BlobId, OwnerKey, ReceiveId, SendId};
 use crate::limits::{
     MAX_AGE_IDENTITY_LEN, MAX_BLOB_LEN, MAX_CONTENT_LEN, MAX_DISPLAY_NAME_LEN, MAX_FILE_NAME_LEN,
     MAX_GROUP_NAME_LEN, MAX_HELLO_KEY_PACKAGES, MAX_KEY_PACKAGE_LEN, MAX_MEDIA_TYPE_LEN,
-    MAX_MESSAGE_LEN, MAX_TEXT_LEN, MAX_WELCOME_LEN,
+    MAX_MESSAGE_LEN, MAX_NOTE_LEN, MAX_RECEIPT_LEN, MAX_SIGNED_ENROLMENT_LEN,
+    MAX_SIGNED_MANIFEST_LEN, MAX_TEXT_LEN, MAX_WELCOME_LEN,
 };
+use crate::log::{Receipt, SignedCheckpoint};
 
 /// The content format version this build writes and reads.
 pub const CONTENT_VERSION: u8 = 1;
@@ -51,6 +54,8 @@ pub mod kind {
     pub const HELLO: u8 = 0x03;
     /// [`Content::Welcome`](super::Content::Welcome).
     pub const WELCOME: u8 = 0x04;
+    /// [`Content::Evidence`](super::Content::Evidence).
+    pub const EVIDENCE: u8 = 0x05;
 }
 
 /// One message from one client to another.
@@ -73,6 +78,31 @@ pub enum Content {
     },
     /// An invitation into an MLS group and its shared mailbox.
     Welcome(GroupWelcome),
+    /// An evidence item, from a documenter's device to the desk group.
+    Evidence(Box<EvidenceItem>),
+}
+
+/// What a documenter's device sends the desk for one captured item: the
+/// signed manifest and what proves it was logged, and the encrypted file.
+/// The desk checks it with [`crate::evidence`] and the log's key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EvidenceItem {
+    /// The manifest, signed by the device evidence key (unverified here).
+    pub manifest: SignedManifest,
+    /// The salt of the manifest's log commitment.
+    pub salt: Salt,
+    /// The log's receipt for the commitment (unverified here).
+    pub receipt: Receipt,
+    /// The signed note of the checkpoint the manifest says the device had
+    /// seen: present exactly when the manifest names one, and of the same
+    /// size and root (its signature is not checked here).
+    pub seen_checkpoint: Option<SignedCheckpoint>,
+    /// The device's enrolment by the desk, if it has one (an unenrolled
+    /// device can still send; the desk sees it as not enrolled).
+    pub enrolment: Option<SignedEnrolment>,
+    /// The age-encrypted file: blob, identity, sizes. Its `sha256` and
+    /// `size` must be the manifest's content hash and length.
+    pub file: FileRef,
 }
 
 /// Where a file is and how to open it.
@@ -240,6 +270,7 @@ impl Content {
             Content::File(_) => kind::FILE,
             Content::Hello { .. } => kind::HELLO,
             Content::Welcome(_) => kind::WELCOME,
+            Content::Evidence(_) => kind::EVIDENCE,
         }
     }
 
@@ -256,16 +287,7 @@ impl Content {
         w.u8(self.kind());
         match self {
             Content::Text { body } => w.bytes(body.as_bytes()),
-            Content::File(f) => {
-                w.put(&f.blob_id.0);
-                w.u64(f.blob_len);
-                w.u64(f.cipher_len);
-                w.short_bytes(f.age_identity.0.as_bytes());
-                w.short_bytes(f.name.as_bytes());
-                w.short_bytes(f.media_type.as_bytes());
-                w.u64(f.size);
-                w.put(&f.sha256);
-            }
+            Content::File(f) => write_file_ref(&mut w, f),
             Content::Hello {
                 display_name,
                 key_packages,
@@ -284,6 +306,26 @@ impl Content {
                 w.short_bytes(g.group_name.as_bytes());
                 w.short_bytes(g.from_name.as_bytes());
             }
+            Content::Evidence(e) => {
+                w.short_bytes(&e.manifest.to_bytes());
+                w.put(e.salt.expose_secret());
+                w.short_bytes(e.receipt.to_text().as_bytes());
+                match &e.seen_checkpoint {
+                    None => w.u8(0),
+                    Some(c) => {
+                        w.u8(1);
+                        w.short_bytes(c.to_text().as_bytes());
+                    }
+                }
+                match &e.enrolment {
+                    None => w.u8(0),
+                    Some(en) => {
+                        w.u8(1);
+                        w.short_bytes(&en.to_bytes());
+                    }
+                }
+                write_file_ref(&mut w, &e.file);
+            }
         }
         debug_assert_eq!(w.buf.len(), len, "encoded length was computed exactly");
         Ok(Zeroizing::new(w.buf))
@@ -297,23 +339,22 @@ impl Content {
                 check_len("text", body.len(), MAX_TEXT_LEN)?;
                 header + 4 + body.len()
             }
-            Content::File(f) => {
-                check_age_identity(f.age_identity.0.as_bytes())?;
-                check_len("file name", f.name.len(), MAX_FILE_NAME_LEN)?;
-                check_media_type(f.media_type.as_bytes())?;
-                check_file_lengths(f.blob_len, f.cipher_len, f.size)?;
+            Content::File(f) => header + check_file_ref(f)?,
+            Content::Evidence(e) => {
+                check_evidence(e)?;
                 header
-                    + BlobId::LEN
-                    + 8
-                    + 8
                     + 2
-                    + f.age_identity.0.len()
+                    + e.manifest.to_bytes().len()
+                    + Salt::LEN
                     + 2
-                    + f.name.len()
-                    + 2
-                    + f.media_type.len()
-                    + 8
-                    + 32
+                    + e.receipt.to_text().len()
+                    + 1
+                    + e.seen_checkpoint
+                        .as_ref()
+                        .map_or(0, |c| 2 + c.to_text().len())
+                    + 1
+                    + e.enrolment.as_ref().map_or(0, |en| 2 + en.to_bytes().len())
+                    + check_file_ref(&e.file)?
             }
             Content::Hello {
                 display_name,
@@ -358,35 +399,7 @@ impl Content {
             kind::TEXT => Content::Text {
                 body: utf8("text", r.bytes("text", MAX_TEXT_LEN)?)?,
             },
-            kind::FILE => {
-                let blob_id = BlobId(r.array()?);
-                let blob_len = r.u64()?;
-                let cipher_len = r.u64()?;
-                let id = r.short_bytes("age identity", MAX_AGE_IDENTITY_LEN)?;
-                check_age_identity(id)?;
-                // Checked as ASCII just above, so this cannot fail.
-                let age_identity = AgeIdentity(utf8("age identity", id.to_vec())?);
-                let name = utf8(
-                    "file name",
-                    r.short_bytes("file name", MAX_FILE_NAME_LEN)?.to_vec(),
-                )?;
-                let media_type = r.short_bytes("media type", MAX_MEDIA_TYPE_LEN)?;
-                check_media_type(media_type)?;
-                let media_type = utf8("media type", media_type.to_vec())?;
-                let size = r.u64()?;
-                let sha256 = r.array()?;
-                check_file_lengths(blob_len, cipher_len, size)?;
-                Content::File(FileRef {
-                    blob_id,
-                    blob_len,
-                    cipher_len,
-                    age_identity,
-                    name,
-                    media_type,
-                    size,
-                    sha256,
-                })
-            }
+            kind::FILE => Content::File(read_file_ref(&mut r)?),
             kind::HELLO => {
                 let display_name = read_display_name(&mut r)?;
                 let n = r.count("key packages", MAX_HELLO_KEY_PACKAGES, 2)?;
@@ -424,11 +437,135 @@ impl Content {
                     from_name,
                 })
             }
+            kind::EVIDENCE => Content::Evidence(Box::new(read_evidence(&mut r)?)),
             other => return Err(ContentError::UnknownKind(other)),
         };
         r.finish()?;
         Ok(content)
     }
+}
+
+// ------------------------------------------------------------ file and evidence
+
+fn write_file_ref(w: &mut Writer, f: &FileRef) {
+    w.put(&f.blob_id.0);
+    w.u64(f.blob_len);
+    w.u64(f.cipher_len);
+    w.short_bytes(f.age_identity.0.as_bytes());
+    w.short_bytes(f.name.as_bytes());
+    w.short_bytes(f.media_type.as_bytes());
+    w.u64(f.size);
+    w.put(&f.sha256);
+}
+
+/// Check a file reference; its encoded length.
+fn check_file_ref(f: &FileRef) -> Result<usize, DecodeError> {
+    check_age_identity(f.age_identity.0.as_bytes())?;
+    check_len("file name", f.name.len(), MAX_FILE_NAME_LEN)?;
+    check_media_type(f.media_type.as_bytes())?;
+    check_file_lengths(f.blob_len, f.cipher_len, f.size)?;
+    Ok(BlobId::LEN
+        + 8
+        + 8
+        + 2
+        + f.age_identity.0.len()
+        + 2
+        + f.name.len()
+        + 2
+        + f.media_type.len()
+        + 8
+        + 32)
+}
+
+fn read_file_ref(r: &mut Reader<'_>) -> Result<FileRef, DecodeError> {
+    let blob_id = BlobId(r.array()?);
+    let blob_len = r.u64()?;
+    let cipher_len = r.u64()?;
+    let id = r.short_bytes("age identity", MAX_AGE_IDENTITY_LEN)?;
+    check_age_identity(id)?;
+    // Checked as ASCII just above, so this cannot fail.
+    let age_identity = AgeIdentity(utf8("age identity", id.to_vec())?);
+    let name = utf8(
+        "file name",
+        r.short_bytes("file name", MAX_FILE_NAME_LEN)?.to_vec(),
+    )?;
+    let media_type = r.short_bytes("media type", MAX_MEDIA_TYPE_LEN)?;
+    check_media_type(media_type)?;
+    let media_type = utf8("media type", media_type.to_vec())?;
+    let size = r.u64()?;
+    let sha256 = r.array()?;
+    check_file_lengths(blob_len, cipher_len, size)?;
+    Ok(FileRef {
+        blob_id,
+        blob_len,
+        cipher_len,
+        age_identity,
+        name,
+        media_type,
+        size,
+        sha256,
+    })
+}
+
+/// The rules between the parts of an evidence item: the seen checkpoint's
+/// note is there exactly when the manifest names one, with its size and
+/// root; the file is the manifest's content (hash and length); the
+/// receipt's sizes fit their `str16`. Signatures are the desk's to check.
+fn check_evidence(e: &EvidenceItem) -> Result<(), DecodeError> {
+    let m = e.manifest.unverified();
+    let seen_ok = match (&m.seen_checkpoint, &e.seen_checkpoint) {
+        (None, None) => true,
+        (Some(s), Some(c)) => c.unverified().size == s.size && c.unverified().root == s.root,
+        _ => false,
+    };
+    if !seen_ok {
+        return Err(DecodeError::InvalidValue("seen checkpoint"));
+    }
+    if e.file.sha256 != m.content_sha256 || e.file.size != m.content_len {
+        return Err(DecodeError::InvalidValue("evidence file"));
+    }
+    check_len("receipt", e.receipt.to_text().len(), MAX_RECEIPT_LEN)?;
+    if let Some(c) = &e.seen_checkpoint {
+        check_len("seen checkpoint", c.to_text().len(), MAX_NOTE_LEN)?;
+    }
+    Ok(())
+}
+
+fn read_evidence(r: &mut Reader<'_>) -> Result<EvidenceItem, DecodeError> {
+    let manifest = SignedManifest::decode(r.short_bytes("manifest", MAX_SIGNED_MANIFEST_LEN)?)
+        .map_err(|e| match e {
+            ManifestError::Malformed(d) => d,
+            _ => DecodeError::InvalidValue("manifest"),
+        })?;
+    let salt = Salt::from_bytes(r.array()?);
+    let receipt = Receipt::parse(r.short_bytes("receipt", MAX_RECEIPT_LEN)?)
+        .map_err(|_| DecodeError::InvalidValue("receipt"))?;
+    let seen_checkpoint = if r.bool("seen checkpoint")? {
+        Some(
+            SignedCheckpoint::parse(r.short_bytes("seen checkpoint", MAX_NOTE_LEN)?)
+                .map_err(|_| DecodeError::InvalidValue("seen checkpoint"))?,
+        )
+    } else {
+        None
+    };
+    let enrolment = if r.bool("enrolment")? {
+        Some(SignedEnrolment::decode(
+            r.short_bytes("enrolment", MAX_SIGNED_ENROLMENT_LEN)?,
+        )?)
+    } else {
+        None
+    };
+    let file = read_file_ref(r)?;
+    let item = EvidenceItem {
+        manifest,
+        salt,
+        receipt,
+        seen_checkpoint,
+        enrolment,
+        file,
+    };
+    check_evidence(&item)?;
+    Ok(item)
 }
 
 // ------------------------------------------------------------ field rules
@@ -535,7 +672,7 @@ fn check_group_name(name: &str) -> Result<(), DecodeError> {
 /// follows ("invoice\u{202E}fdp.exe"). The bidi *marks* (U+200E, U+200F,
 /// U+061C) stay allowed: mixed Arabic and Latin text needs them and they
 /// reorder nothing.
-fn is_forbidden_in_names(c: char) -> bool {
+pub(crate) fn is_forbidden_in_names(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
@@ -673,6 +810,7 @@ impl fmt::Debug for Content {
                 )
                 .finish(),
             Content::Welcome(g) => f.debug_tuple("Welcome").field(g).finish(),
+            Content::Evidence(e) => f.debug_tuple("Evidence").field(e).finish(),
         }
     }
 }
@@ -689,6 +827,18 @@ impl fmt::Debug for FileRef {
             .field("size", &self.size)
             .field("sha256", &format_args!(".."))
             .finish()
+    }
+}
+
+impl fmt::Debug for EvidenceItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EvidenceItem")
+            .field("manifest", &self.manifest)
+            .field("salt", &self.salt)
+            .field("seen_checkpoint", &self.seen_checkpoint.is_some())
+            .field("enrolment", &self.enrolment.is_some())
+            .field("file", &self.file)
+            .finish_non_exhaustive()
     }
 }
 
@@ -773,8 +923,8 @@ mod tests {
     #[test]
     fn an_unknown_kind_is_reported_as_such_whatever_follows() {
         assert_eq!(
-            Content::decode(&[1, 0x05, 1, 2, 3]),
-            Err(ContentError::UnknownKind(5))
+            Content::decode(&[1, 0x06, 1, 2, 3]),
+            Err(ContentError::UnknownKind(6))
         );
         assert_eq!(Content::decode(&[1, 0]), Err(ContentError::UnknownKind(0)));
         assert_eq!(

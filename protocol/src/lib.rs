@@ -14,8 +14,13 @@
 //! - [`content`]: what one client says to another inside MLS or a sealed
 //!   envelope (text, file, hello, group welcome); safe file and display names.
 //! - [`safety_number`]: the digits two people compare, and the group check code.
+//! - [`evidence`]: evidence manifests signed at capture, their log
+//!   commitments, device enrolments, derivative records, the export bundle
+//!   and its offline verifier.
 //! - [`log`]: the transparency log: Merkle proofs (RFC 9162), signed
 //!   checkpoints (C2SP), receipts and their offline verification.
+//! - [`tsa`]: RFC 3161 timestamp requests and the offline verification of
+//!   the tokens timestamp authorities return (anchoring log checkpoints).
 //! - [`limits`]: every bound, in one place.
 //! - [`error`]: decode errors and numbered wire error codes.
 //!
@@ -30,6 +35,7 @@ mod codec;
 pub mod content;
 pub mod envelope;
 pub mod error;
+pub mod evidence;
 pub mod frame;
 pub mod ids;
 pub mod invite;
@@ -38,6 +44,7 @@ pub mod log;
 pub mod request;
 pub mod response;
 pub mod safety_number;
+pub mod tsa;
 
 pub use address::{RelayAddress, SpkiPin};
 pub use content::{Content, ContentError};

@@ -104,3 +104,65 @@ pub const MAX_KEY_NAME_LEN: usize = 255;
 
 /// Longest receipt: a note plus its header and proof lines.
 pub const MAX_RECEIPT_LEN: usize = MAX_NOTE_LEN + 4 * 1024;
+
+// ------------------------------------------------------------------------
+// Evidence (`docs/evidence-format.md`). Manifests, enrolments and derivative
+// records travel inside encryption or inside an exported bundle; they are
+// checked against these bounds before anything is allocated, like the rest.
+
+/// Longest case reference in a manifest, in UTF-8 bytes.
+pub const MAX_CASE_REF_LEN: usize = 128;
+
+/// Longest value of one structured field of a manifest, in UTF-8 bytes.
+pub const MAX_FIELD_VALUE_LEN: usize = 256;
+
+/// Most items in the list of alleged ill-treatment types.
+pub const MAX_FIELD_LIST_ITEMS: usize = 16;
+
+/// Longest encoded manifest (the largest valid one is 2 510 bytes).
+pub const MAX_MANIFEST_LEN: usize = 4 * 1024;
+
+/// Longest signed manifest: a manifest and its 64-byte signature.
+pub const MAX_SIGNED_MANIFEST_LEN: usize = MAX_MANIFEST_LEN + 64;
+
+/// Largest evidence file a manifest can describe (the largest blob).
+pub const MAX_EVIDENCE_LEN: u64 = MAX_BLOB_LEN;
+
+/// Longest pseudonymous device label in an enrolment record.
+pub const MAX_DEVICE_LABEL_LEN: usize = 64;
+
+/// Longest organisation name in an enrolment record.
+pub const MAX_ORGANISATION_LEN: usize = 128;
+
+/// Longest signed enrolment record.
+pub const MAX_SIGNED_ENROLMENT_LEN: usize = 512;
+
+/// Longest signed derivative record.
+pub const MAX_SIGNED_DERIVATIVE_LEN: usize = 512;
+
+/// How far a device's capture time may lie outside the window the log
+/// proves (before the checkpoint it had seen, after the checkpoint that
+/// includes it) before the verifier calls it back- or forward-dated: the
+/// relay's clock and the device's are both allowed this much error.
+pub const DEVICE_CLOCK_TOLERANCE_SECS: u64 = 10 * 60;
+// RFC 3161 timestamp tokens (`docs/anchoring.md`).
+
+/// Largest timestamp token (CMS `SignedData` in DER) accepted. A token with
+/// its certificate chain is a few kilobytes; sixteen times that leaves room
+/// for long chains and RSA-4096 while bounding every parse.
+pub const MAX_TSA_TOKEN_LEN: usize = 64 * 1024;
+
+/// Largest `TimeStampResp` accepted: a token plus its status information.
+pub const MAX_TSA_RESPONSE_LEN: usize = MAX_TSA_TOKEN_LEN + 4 * 1024;
+
+/// Largest trusted TSA certificate (DER) a verifier is given.
+pub const MAX_TSA_CERT_LEN: usize = 16 * 1024;
+
+/// Most trusted TSA certificates one verification considers.
+pub const MAX_TSA_TRUSTED_CERTS: usize = 64;
+
+/// Most signed attributes in a token's `SignerInfo` (TSAs send four or five).
+pub const MAX_TSA_SIGNED_ATTRS: usize = 32;
+
+/// Most values in one signed attribute (each attribute we read has one).
+pub const MAX_TSA_ATTR_VALUES: usize = 8;

@@ -1,0 +1,99 @@
+//! The evidence content kind (`docs/client-formats.md` §3.5): round trips,
+//! the rules between its parts, and truncation.
+
+mod evidence_support;
+
+use evidence_support as fx;
+use sanad_protocol::content::EvidenceItem;
+use sanad_protocol::evidence::commitment::matches;
+use sanad_protocol::{Content, ContentError, DecodeError};
+
+#[test]
+fn an_evidence_item_round_trips_and_its_parts_verify() {
+    let item = fx::evidence_item();
+    let c = Content::Evidence(Box::new(item.clone()));
+    let bytes = c.encode().expect("encodes");
+    assert_eq!(Content::decode(&bytes), Ok(c));
+    let m = item.manifest.verify().expect("manifest verifies");
+    let r = item
+        .receipt
+        .verify(&fx::capture().log.log_key())
+        .expect("receipt verifies");
+    assert!(matches(r.commitment(), &item.salt, &m.hash()));
+    assert!(item.enrolment.expect("enrolled").verify().is_ok());
+}
+
+#[test]
+fn an_item_without_enrolment_or_seen_checkpoint_round_trips() {
+    let mut item = fx::evidence_item();
+    item.enrolment = None;
+    let c = fx::capture();
+    let mut m = c.signed.unverified().clone();
+    m.seen_checkpoint = None;
+    item.manifest = m.sign(&fx::device()).expect("signs");
+    item.seen_checkpoint = None;
+    let content = Content::Evidence(Box::new(item));
+    assert_eq!(
+        Content::decode(&content.encode().expect("encodes")),
+        Ok(content)
+    );
+}
+
+#[test]
+fn parts_that_disagree_are_refused_on_both_sides() {
+    let cases: Vec<(EvidenceItem, &str)> = vec![
+        (
+            EvidenceItem {
+                seen_checkpoint: None,
+                ..fx::evidence_item()
+            },
+            "seen checkpoint",
+        ),
+        (
+            EvidenceItem {
+                seen_checkpoint: Some(fx::capture().log.checkpoint(3)),
+                ..fx::evidence_item()
+            },
+            "seen checkpoint",
+        ),
+        (
+            {
+                let mut i = fx::evidence_item();
+                i.file.sha256[0] ^= 1;
+                i
+            },
+            "evidence file",
+        ),
+        (
+            {
+                let mut i = fx::evidence_item();
+                i.file.size -= 1;
+                i
+            },
+            "evidence file",
+        ),
+    ];
+    for (item, field) in cases {
+        let c = Content::Evidence(Box::new(item));
+        assert_eq!(
+            c.encode().map(|_| ()),
+            Err(ContentError::Malformed(DecodeError::InvalidValue(field)))
+        );
+    }
+}
+
+#[test]
+fn every_truncation_and_a_trailing_byte_are_refused() {
+    let bytes = Content::Evidence(Box::new(fx::evidence_item()))
+        .encode()
+        .expect("encodes");
+    for n in 0..bytes.len() {
+        assert!(Content::decode(&bytes[..n]).is_err(), "prefix of {n} bytes");
+    }
+    let mut long = bytes.to_vec();
+    long.push(0);
+    assert_eq!(
+        Content::decode(&long),
+        Err(ContentError::Malformed(DecodeError::TrailingBytes(1)))
+    );
+}
