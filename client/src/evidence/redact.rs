@@ -419,7 +419,13 @@ pub fn strip_metadata<R: Read, W: Write>(
 /// error message.
 fn printable(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .take(100)
         .collect()
 }
@@ -684,7 +690,8 @@ fn exif_facts(tiff: &[u8]) -> ExifFacts {
         else {
             break;
         };
-        let (Some(tag), Some(kind), Some(n)) = (u16_at(entry), u16_at(entry + 2), u32_at(entry + 4))
+        let (Some(tag), Some(kind), Some(n)) =
+            (u16_at(entry), u16_at(entry + 2), u32_at(entry + 4))
         else {
             break;
         };
@@ -718,11 +725,7 @@ fn orientation_tiff(o: u8) -> [u8; 26] {
 
 /// Records what an Exif block held and whether the copy must carry its
 /// orientation: `Some(o)` the first time an orientation is met.
-fn take_exif(
-    tiff: &[u8],
-    orientation: &mut Option<u8>,
-    removed: &mut Removed,
-) -> Option<u8> {
+fn take_exif(tiff: &[u8], orientation: &mut Option<u8>, removed: &mut Removed) -> Option<u8> {
     let facts = exif_facts(tiff);
     let carried = match (facts.orientation, *orientation) {
         (Some(o), None) => {
@@ -1038,7 +1041,9 @@ fn webp<R: Read, W: Write>(
     removed: &mut Removed,
 ) -> Result<Option<u8>, RedactError> {
     let header = inp.array::<12>()?;
-    let riff_len = u64::from(u32::from_le_bytes([header[4], header[5], header[6], header[7]]));
+    let riff_len = u64::from(u32::from_le_bytes([
+        header[4], header[5], header[6], header[7],
+    ]));
     if riff_len + 8 > MAX_REDACT_WEBP_LEN {
         return Err(RedactError::TooLarge {
             media: Media::Webp,
@@ -1166,7 +1171,11 @@ mod tests {
 
     #[test]
     fn exif_facts_find_the_orientation_and_a_gps_directory_in_either_byte_order() {
-        let le = tiff_le(&[(0x010F, 2, 4, 0), (TAG_ORIENTATION, 3, 1, 6), (TAG_GPS_IFD, 4, 1, 100)]);
+        let le = tiff_le(&[
+            (0x010F, 2, 4, 0),
+            (TAG_ORIENTATION, 3, 1, 6),
+            (TAG_GPS_IFD, 4, 1, 100),
+        ]);
         assert_eq!(
             exif_facts(&le),
             ExifFacts {
@@ -1185,9 +1194,18 @@ mod tests {
 
     #[test]
     fn exif_facts_ignore_upright_orientation_and_malformed_blocks() {
-        assert_eq!(exif_facts(&tiff_le(&[(TAG_ORIENTATION, 3, 1, 1)])), ExifFacts::default());
-        assert_eq!(exif_facts(&tiff_le(&[(TAG_ORIENTATION, 3, 1, 9)])), ExifFacts::default());
-        assert_eq!(exif_facts(&tiff_le(&[(TAG_ORIENTATION, 4, 1, 6)])), ExifFacts::default());
+        assert_eq!(
+            exif_facts(&tiff_le(&[(TAG_ORIENTATION, 3, 1, 1)])),
+            ExifFacts::default()
+        );
+        assert_eq!(
+            exif_facts(&tiff_le(&[(TAG_ORIENTATION, 3, 1, 9)])),
+            ExifFacts::default()
+        );
+        assert_eq!(
+            exif_facts(&tiff_le(&[(TAG_ORIENTATION, 4, 1, 6)])),
+            ExifFacts::default()
+        );
         assert_eq!(exif_facts(b"II*\0\xff\xff\xff\xff"), ExifFacts::default());
         assert_eq!(exif_facts(b"XX"), ExifFacts::default());
         // A directory claiming more entries than there are bytes.
@@ -1198,10 +1216,20 @@ mod tests {
 
     #[test]
     fn media_types_are_matched_without_case_or_parameters_and_others_are_named() {
-        assert_eq!(Media::from_media_type(" IMAGE/JPEG ; q=1").ok(), Some(Media::Jpeg));
+        assert_eq!(
+            Media::from_media_type(" IMAGE/JPEG ; q=1").ok(),
+            Some(Media::Jpeg)
+        );
         assert_eq!(Media::from_media_type("image/png").ok(), Some(Media::Png));
         assert_eq!(Media::from_media_type("image/webp").ok(), Some(Media::Webp));
-        for other in ["video/mp4", "audio/ogg", "application/pdf", "image/heic", "image/gif", ""] {
+        for other in [
+            "video/mp4",
+            "audio/ogg",
+            "application/pdf",
+            "image/heic",
+            "image/gif",
+            "",
+        ] {
             match Media::from_media_type(other) {
                 Err(RedactError::Unsupported { media_type }) => assert_eq!(media_type, other),
                 r => panic!("{other}: {r:?}"),

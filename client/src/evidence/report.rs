@@ -432,17 +432,30 @@ impl Page<'_> {
         // Header and summary.
         let generated = self.time(input.generated_at);
         let bundle = format!("<code>{}</code>", value(&input.bundle_name));
-        let line = self
-            .t("report-generated", &[("date", Arg::from("\u{E000}")), ("bundle", Arg::from("\u{E001}"))]);
-        let line = line.replace("\u{E000}", &generated).replace("\u{E001}", &bundle);
-        let _ = writeln!(self.html, "<header>\n<h1>{title}</h1>\n<p>{line}</p>\n</header>");
+        let line = self.t(
+            "report-generated",
+            &[
+                ("date", Arg::from("\u{E000}")),
+                ("bundle", Arg::from("\u{E001}")),
+            ],
+        );
+        let line = line
+            .replace("\u{E000}", &generated)
+            .replace("\u{E001}", &bundle);
+        let _ = writeln!(
+            self.html,
+            "<header>\n<h1>{title}</h1>\n<p>{line}</p>\n</header>"
+        );
         let total = input.items.len();
         let failed = input.items.iter().filter(|i| !i.verdict_ok).count();
         let summary = self.t("report-summary", &[("total", Arg::from(total))]);
         let (class, outcome) = if failed == 0 {
             ("ok", self.t("report-summary-all-passed", &[]))
         } else {
-            ("fail", self.t("report-summary-failed", &[("failed", Arg::from(failed))]))
+            (
+                "fail",
+                self.t("report-summary-failed", &[("failed", Arg::from(failed))]),
+            )
         };
         let _ = writeln!(
             self.html,
@@ -458,7 +471,11 @@ impl Page<'_> {
             self.t("report-reading-body", &[]),
             self.t("report-reading-source", &[]),
         );
-        let _ = writeln!(self.html, "<h3>{}</h3>\n<dl>", self.t("report-times-heading", &[]));
+        let _ = writeln!(
+            self.html,
+            "<h3>{}</h3>\n<dl>",
+            self.t("report-times-heading", &[])
+        );
         for (term, explain) in [
             ("report-time-device", "report-time-device-explain"),
             ("report-time-not-before", "report-time-not-before-explain"),
@@ -503,7 +520,10 @@ impl Page<'_> {
         );
         let footer = self
             .t("report-footer", &[("date", Arg::from("\u{E000}"))])
-            .replace("\u{E000}", &format!("<code>{}</code>", iso8601(input.generated_at)));
+            .replace(
+                "\u{E000}",
+                &format!("<code>{}</code>", iso8601(input.generated_at)),
+            );
         let _ = writeln!(self.html, "<footer>{footer}</footer>\n</body>\n</html>");
     }
 
@@ -537,17 +557,41 @@ impl Page<'_> {
         let log = self
             .t(
                 "report-log-entry",
-                &[("index", Arg::from(item.log_index)), ("origin", Arg::from("\u{E000}"))],
+                &[
+                    ("index", Arg::from(item.log_index)),
+                    ("origin", Arg::from("\u{E000}")),
+                ],
             )
-            .replace("\u{E000}", &format!("<code>{}</code>", value(&item.log_origin)));
+            .replace(
+                "\u{E000}",
+                &format!("<code>{}</code>", value(&item.log_origin)),
+            );
         let rows = [
-            ("report-field-case", format!("<bdi>{}</bdi>", value(&item.case_ref))),
-            ("report-field-evidence-id", format!("<code>{}</code>", value(&item.evidence_id))),
+            (
+                "report-field-case",
+                format!("<bdi>{}</bdi>", value(&item.case_ref)),
+            ),
+            (
+                "report-field-evidence-id",
+                format!("<code>{}</code>", value(&item.evidence_id)),
+            ),
             ("report-field-kind", self.t(item.kind.message(), &[])),
-            ("report-field-file-name", format!("<bdi>{}</bdi>", value(&item.file_name))),
-            ("report-field-media-type", format!("<code>{}</code>", value(&item.media_type))),
-            ("report-field-size", self.t("report-size-bytes", &[("n", Arg::from(item.size))])),
-            ("report-field-sha256", format!("<code>{}</code>", value(&item.sha256))),
+            (
+                "report-field-file-name",
+                format!("<bdi>{}</bdi>", value(&item.file_name)),
+            ),
+            (
+                "report-field-media-type",
+                format!("<code>{}</code>", value(&item.media_type)),
+            ),
+            (
+                "report-field-size",
+                self.t("report-size-bytes", &[("n", Arg::from(item.size))]),
+            ),
+            (
+                "report-field-sha256",
+                format!("<code>{}</code>", value(&item.sha256)),
+            ),
             ("report-field-device", device),
             ("report-field-enrolment", enrolment),
             ("report-field-log", log),
@@ -558,7 +602,11 @@ impl Page<'_> {
             self.t("report-facts-heading", &[])
         );
         for (label, cell) in rows {
-            let _ = writeln!(self.html, "<tr><th>{}</th><td>{cell}</td></tr>", self.t(label, &[]));
+            let _ = writeln!(
+                self.html,
+                "<tr><th>{}</th><td>{cell}</td></tr>",
+                self.t(label, &[])
+            );
         }
         self.push("</table>\n");
 
@@ -570,17 +618,27 @@ impl Page<'_> {
         );
         let times = [
             ("report-time-device", self.optional_time(item.device_time)),
-            ("report-time-not-before", self.optional_time(item.not_before)),
+            (
+                "report-time-not-before",
+                self.optional_time(item.not_before),
+            ),
             ("report-time-relay", self.optional_time(item.relay_time)),
         ];
         for (label, cell) in times {
-            let _ = writeln!(self.html, "<tr><th>{}</th><td>{cell}</td></tr>", self.t(label, &[]));
+            let _ = writeln!(
+                self.html,
+                "<tr><th>{}</th><td>{cell}</td></tr>",
+                self.t(label, &[])
+            );
         }
         for tsa in &item.tsa_times {
             let _ = writeln!(
                 self.html,
                 "<tr><th>{}</th><td>{}</td></tr>",
-                self.t("report-time-tsa", &[("authority", Arg::from(&tsa.authority))]),
+                self.t(
+                    "report-time-tsa",
+                    &[("authority", Arg::from(&tsa.authority))]
+                ),
                 self.time(tsa.time)
             );
         }
@@ -690,9 +748,10 @@ impl Page<'_> {
             RemovedKind::Comment => self.t("report-removed-comment", &[]),
             RemovedKind::Thumbnail => self.t("report-removed-thumbnail", &[]),
             RemovedKind::MultiPicture => self.t("report-removed-multi-picture", &[]),
-            RemovedKind::AppSegment(n) => {
-                self.t("report-removed-app-segment", &[("segment", Arg::Str(format!("APP{n}")))])
-            }
+            RemovedKind::AppSegment(n) => self.t(
+                "report-removed-app-segment",
+                &[("segment", Arg::Str(format!("APP{n}")))],
+            ),
             RemovedKind::Text => self.t("report-removed-text", &[]),
             RemovedKind::Time => self.t("report-removed-time", &[]),
             RemovedKind::PixelDensity => self.t("report-removed-pixel-density", &[]),
@@ -718,9 +777,10 @@ fn neutralised(args: &[(&'static str, Arg)]) -> Vec<(&'static str, Arg)> {
 /// else in single quotes.
 fn shell_quote(name: &str) -> String {
     let safe = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | ':' | '@' | '%' | ','));
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '_' | '-' | '/' | '+' | ':' | '@' | '%' | ',')
+        });
     if safe {
         name.to_owned()
     } else {
@@ -743,7 +803,10 @@ mod tests {
     #[test]
     fn invisible_and_direction_characters_are_shown_as_code_points() {
         assert_eq!(neutralise("photo\u{202E}gpj.exe"), "photo[U+202E]gpj.exe");
-        assert_eq!(neutralise("a\u{2066}b\u{2069}\u{200B}\n"), "a[U+2066]b[U+2069][U+200B][U+000A]");
+        assert_eq!(
+            neutralise("a\u{2066}b\u{2069}\u{200B}\n"),
+            "a[U+2066]b[U+2069][U+200B][U+000A]"
+        );
         assert_eq!(neutralise("\u{E0041}x\u{FEFF}"), "[U+E0041]x[U+FEFF]");
         // Visible Arabic and French text is kept as it is.
         assert_eq!(neutralise("شهادة été"), "شهادة été");
@@ -787,7 +850,10 @@ mod tests {
                 assert!(has(kind.message()), "{lang:?} lacks {}", kind.message());
             }
             for month in 1..=12 {
-                assert!(has(&format!("report-month-{month}")), "{lang:?} month {month}");
+                assert!(
+                    has(&format!("report-month-{month}")),
+                    "{lang:?} month {month}"
+                );
             }
         }
     }
