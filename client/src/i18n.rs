@@ -30,8 +30,9 @@
 //!   keeps bare selectors out of the Arabic catalogue.
 //!
 //! Catalogues live in `client/i18n/{en,fr,ar}/sanad.ftl`, compiled into the
-//! binary. Tests check that the three have the same messages with the same
-//! variables.
+//! binary; the evidence report's messages in `report.ftl` beside them
+//! ([`Localizer::for_report`]). Tests check that the three languages have
+//! the same messages with the same variables.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -87,6 +88,15 @@ impl Lang {
             Lang::En => include_str!("../i18n/en/sanad.ftl"),
             Lang::Fr => include_str!("../i18n/fr/sanad.ftl"),
             Lang::Ar => include_str!("../i18n/ar/sanad.ftl"),
+        }
+    }
+
+    /// The evidence report's catalogue (`report.ftl`).
+    fn report_source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../i18n/en/report.ftl"),
+            Lang::Fr => include_str!("../i18n/fr/report.ftl"),
+            Lang::Ar => include_str!("../i18n/ar/report.ftl"),
         }
     }
 }
@@ -231,6 +241,13 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     bundle_from(lang, lang.source())
 }
 
+/// A bundle for `lang` holding the CLI's messages and the report's.
+fn report_bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let mut bundle = bundle(lang);
+    add_source(&mut bundle, lang.report_source());
+    bundle
+}
+
 /// A bundle for `lang` holding the messages of `source`.
 fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
@@ -258,6 +275,12 @@ fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
             });
         }
     }
+    add_source(&mut bundle, source);
+    bundle
+}
+
+/// Add the messages of `source` to `bundle`.
+fn add_source(bundle: &mut FluentBundle<FluentResource>, source: &str) {
     // The catalogues are ours and tested; a syntax error would show as the
     // message ID, never as a crash.
     let resource = match FluentResource::try_new(source.to_owned()) {
@@ -265,7 +288,6 @@ fn bundle_from(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
         Err((r, _)) => r,
     };
     let _ = bundle.add_resource(resource);
-    bundle
 }
 
 impl Localizer {
@@ -275,6 +297,16 @@ impl Localizer {
             lang,
             bundle: bundle(lang),
             fallback: (lang != Lang::En).then(|| bundle(Lang::En)),
+        }
+    }
+
+    /// Messages in `lang` for the evidence report (`evidence::report`): the
+    /// CLI's catalogue and the report's.
+    pub fn for_report(lang: Lang) -> Localizer {
+        Localizer {
+            lang,
+            bundle: report_bundle(lang),
+            fallback: (lang != Lang::En).then(|| report_bundle(Lang::En)),
         }
     }
 
@@ -361,24 +393,35 @@ impl Localizer {
     /// Every message ID of a language's catalogue, with the variables each
     /// uses (for the completeness tests and the CLI's own checks).
     pub fn catalogue(lang: Lang) -> Vec<(String, Vec<String>)> {
-        use fluent_syntax::ast;
-        let Ok(resource) = fluent_syntax::parser::parse(lang.source()) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for entry in resource.body {
-            if let ast::Entry::Message(m) = entry {
-                let mut vars = Vec::new();
-                if let Some(p) = &m.value {
-                    collect_vars(p, &mut vars);
-                }
-                vars.sort();
-                vars.dedup();
-                out.push((m.id.name.to_owned(), vars));
-            }
-        }
-        out
+        catalogue_of(lang.source())
     }
+
+    /// Every message ID of a language's report catalogue (`report.ftl`),
+    /// with the variables each uses.
+    pub fn report_catalogue(lang: Lang) -> Vec<(String, Vec<String>)> {
+        catalogue_of(lang.report_source())
+    }
+}
+
+/// Every message ID of a catalogue, with the variables each uses.
+fn catalogue_of(source: &str) -> Vec<(String, Vec<String>)> {
+    use fluent_syntax::ast;
+    let Ok(resource) = fluent_syntax::parser::parse(source) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in resource.body {
+        if let ast::Entry::Message(m) = entry {
+            let mut vars = Vec::new();
+            if let Some(p) = &m.value {
+                collect_vars(p, &mut vars);
+            }
+            vars.sort();
+            vars.dedup();
+            out.push((m.id.name.to_owned(), vars));
+        }
+    }
+    out
 }
 
 /// The variables a pattern uses, wherever they sit: in text placeables,
@@ -433,12 +476,13 @@ macro_rules! t {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_catalogue_has_the_same_messages_with_the_same_variables() {
-        let en = Localizer::catalogue(Lang::En);
-        assert!(en.len() > 50, "the English catalogue looks empty");
+    /// `catalogue` has the same messages with the same variables in every
+    /// language; it has at least `min` messages in English.
+    fn assert_parity(catalogue: fn(Lang) -> Vec<(String, Vec<String>)>, min: usize) {
+        let en = catalogue(Lang::En);
+        assert!(en.len() > min, "the English catalogue looks empty");
         for lang in [Lang::Fr, Lang::Ar] {
-            let other = Localizer::catalogue(lang);
+            let other = catalogue(lang);
             let missing: Vec<_> = en
                 .iter()
                 .filter(|(id, _)| !other.iter().any(|(o, _)| o == id))
@@ -463,12 +507,35 @@ mod tests {
     }
 
     #[test]
+    fn every_catalogue_has_the_same_messages_with_the_same_variables() {
+        assert_parity(Localizer::catalogue, 50);
+    }
+
+    #[test]
+    fn every_report_catalogue_has_the_same_messages_with_the_same_variables() {
+        assert_parity(Localizer::report_catalogue, 50);
+    }
+
+    #[test]
+    fn report_messages_neither_shadow_nor_are_shadowed_by_cli_messages() {
+        for lang in Lang::ALL {
+            let cli = Localizer::catalogue(lang);
+            for (id, _) in Localizer::report_catalogue(lang) {
+                assert!(id.starts_with("report-"), "{lang:?} {id}: not report-");
+                assert!(!cli.iter().any(|(c, _)| *c == id), "{lang:?} {id} twice");
+            }
+        }
+    }
+
+    #[test]
     fn every_catalogue_parses_without_errors() {
         for lang in Lang::ALL {
-            assert!(
-                fluent_syntax::parser::parse(lang.source()).is_ok(),
-                "{lang:?} has a syntax error"
-            );
+            for source in [lang.source(), lang.report_source()] {
+                assert!(
+                    fluent_syntax::parser::parse(source).is_ok(),
+                    "{lang:?} has a syntax error"
+                );
+            }
         }
     }
 
@@ -551,10 +618,13 @@ mod tests {
     #[test]
     fn the_arabic_catalogue_selects_plurals_only_through_plural() {
         use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
-        let Ok(resource) = fluent_syntax::parser::parse(Lang::Ar.source()) else {
-            panic!("the Arabic catalogue does not parse");
+        let parse = |source| match fluent_syntax::parser::parse(source) {
+            Ok(resource) => resource,
+            Err(_) => panic!("an Arabic catalogue does not parse"),
         };
-        for entry in resource.body {
+        let cli = parse(Lang::Ar.source());
+        let report = parse(Lang::Ar.report_source());
+        for entry in cli.body.into_iter().chain(report.body) {
             let Entry::Message(m) = entry else { continue };
             let Some(pattern) = m.value else { continue };
             for element in pattern.elements {

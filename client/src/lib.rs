@@ -20,6 +20,9 @@
 //!   persistence of all MLS state.
 //! - [`messenger`]: a profile's contacts, conversations, history and outbox
 //!   (what the `sanad` CLI drives).
+//! - [`evidence`]: what is done with captured evidence on this device:
+//!   metadata-free copies for sharing ([`evidence::redact`]) and the
+//!   human-readable report of an export ([`evidence::report`]).
 //! - [`i18n`]: every user-facing string, in English, French and Arabic
 //!   (Fluent), with bidi isolation for right-to-left text.
 //! - [`limits`]: every timeout and bound the client uses.
@@ -34,6 +37,7 @@
 pub mod blob;
 mod clock;
 pub mod error;
+pub mod evidence;
 pub mod i18n;
 pub mod limits;
 pub mod mailbox;

@@ -172,6 +172,23 @@ pub const MAX_FILE_LEN: u64 = sanad_protocol::limits::MAX_BLOB_LEN / 8 * 7;
 /// Default invite validity.
 pub const INVITE_TTL_SECS: u64 = 7 * 24 * 3600;
 
+// ---- evidence: metadata redaction -----------------------------------------
+
+/// Bytes read from a file per step while stripping its metadata
+/// (`evidence::redact`): the memory a JPEG or PNG copy takes, besides one
+/// JPEG segment (at most 64 KiB).
+pub const REDACT_READ_CHUNK: usize = 64 * 1024;
+
+/// The largest WebP file whose metadata can be stripped (64 MiB). A RIFF
+/// container states its size before its chunks, so the kept chunks are held
+/// in memory until the new size is known; phone photos are a few MiB.
+pub const MAX_REDACT_WEBP_LEN: u64 = 64 * 1024 * 1024;
+
+/// The largest dropped Exif chunk (PNG `eXIf`, WebP `EXIF`) read into memory
+/// to find the photo's orientation; larger ones are dropped unread. JPEG
+/// Exif segments are at most 64 KiB by construction.
+pub const MAX_REDACT_EXIF_SCAN: usize = 64 * 1024;
+
 #[cfg(test)]
 mod tests {
     use super::*;
