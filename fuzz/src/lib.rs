@@ -171,3 +171,46 @@ pub fn log_text(data: &[u8]) {
         }
     }
 }
+
+/// The evidence record decoders on the input as it is: `Manifest::decode`,
+/// `SignedManifest::decode`, `SignedEnrolment::decode` and
+/// `SignedDerivative::decode` never panic, whatever they accept re-encodes
+/// to exactly the input, and checking an accepted record's signature never
+/// panics.
+pub fn evidence_manifest(data: &[u8]) {
+    use sanad_protocol::evidence::{Manifest, SignedDerivative, SignedEnrolment, SignedManifest};
+    if let Ok(m) = Manifest::decode(data) {
+        assert_eq!(
+            m.encode().expect("a decoded manifest encodes"),
+            data,
+            "manifest decoded from non-canonical bytes"
+        );
+    }
+    if let Ok(m) = SignedManifest::decode(data) {
+        assert_eq!(m.to_bytes(), data, "signed manifest not canonical");
+        let _ = m.verify();
+    }
+    if let Ok(e) = SignedEnrolment::decode(data) {
+        assert_eq!(e.to_bytes(), data, "enrolment not canonical");
+        let _ = e.verify();
+    }
+    if let Ok(d) = SignedDerivative::decode(data) {
+        assert_eq!(d.to_bytes(), data, "derivative record not canonical");
+        let _ = d.verify();
+    }
+}
+
+/// `verify_bundle` on the input as a bundle: never panics; a failed verdict
+/// names at least one failure, and a verified one has every check passed
+/// or deliberately not run.
+pub fn evidence_bundle(data: &[u8]) {
+    use sanad_protocol::evidence::{verify_bundle, Outcome, VerifyOptions};
+    let v = verify_bundle(std::io::Cursor::new(data), &VerifyOptions::default());
+    match v.verified() {
+        Some(_) => assert!(v
+            .checks
+            .iter()
+            .all(|c| !matches!(c.outcome, Outcome::Failed(_)))),
+        None => assert!(v.failures().next().is_some(), "rejected without a reason"),
+    }
+}

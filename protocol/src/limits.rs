@@ -166,3 +166,29 @@ pub const MAX_TSA_SIGNED_ATTRS: usize = 32;
 
 /// Most values in one signed attribute (each attribute we read has one).
 pub const MAX_TSA_ATTR_VALUES: usize = 8;
+
+// ------------------------------------------------------------------------
+// Evidence bundles (`docs/evidence-format.md` §6). Checked before anything
+// in a bundle is read or allocated; the original file is streamed.
+
+/// Largest bundle accepted: the largest evidence file and room for the rest.
+pub const MAX_BUNDLE_LEN: u64 = MAX_EVIDENCE_LEN + 4 * 1024 * 1024;
+
+/// Most entries in a bundle (a full one has 45).
+pub const MAX_BUNDLE_ENTRIES: usize = 48;
+
+/// Largest ZIP central directory of a bundle.
+pub const MAX_BUNDLE_CENTRAL_DIRECTORY_LEN: u64 = 64 * 1024;
+
+/// Largest small part of a bundle (a note, a receipt, a proof, a record, a
+/// key); the original, the timestamp tokens and the summary have their own.
+pub const MAX_BUNDLE_PART_LEN: u64 = 16 * 1024;
+
+/// Largest untrusted summary (`summary.json`) of a bundle.
+pub const MAX_BUNDLE_SUMMARY_LEN: u64 = 64 * 1024;
+
+/// Most RFC 3161 anchors in a bundle.
+pub const MAX_BUNDLE_ANCHORS: usize = 8;
+
+/// Most derivative records in a bundle.
+pub const MAX_BUNDLE_DERIVATIVES: usize = 8;

@@ -9,6 +9,7 @@
 //! (`crash-*`) are kept.
 
 mod client_support;
+mod evidence_support;
 mod support;
 
 #[path = "../../fuzz/src/lib.rs"]
@@ -23,13 +24,15 @@ use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 6] = [
+const TARGETS: [(&str, Check); 8] = [
     ("frame_request", checks::frame_request),
     ("frame_response", checks::frame_response),
     ("relay_address", checks::relay_address),
     ("invite", checks::invite),
     ("content", checks::content),
     ("log_text", checks::log_text),
+    ("evidence_manifest", checks::evidence_manifest),
+    ("evidence_bundle", checks::evidence_bundle),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -96,6 +99,66 @@ fn regenerate_if_asked() {
     }
     regenerate_client_format_seeds();
     regenerate_log_seeds();
+    regenerate_evidence_seeds();
+}
+
+/// Evidence seeds: every record vector (as bytes, and the manifest without
+/// its signature), and bundles: the vector bundle, variants without
+/// optional parts, cut short, with a part damaged.
+fn regenerate_evidence_seeds() {
+    let dir = evidence_support::vectors_dir();
+    for entry in fs::read_dir(&dir).expect("evidence vectors dir") {
+        let path = entry.expect("directory entry").path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).expect("name");
+        if path.extension().and_then(|e| e.to_str()) != Some("hex") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).expect("vector file");
+        let hex: String = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let bytes = hex::decode(hex).expect("vector hex");
+        write("evidence_manifest", stem, &bytes);
+        if text.contains("# format: manifest\n") && bytes.len() > 64 {
+            write(
+                "evidence_manifest",
+                &format!("unsigned_{stem}"),
+                &bytes[..bytes.len() - 64],
+            );
+        }
+    }
+    let e = evidence_support::exported();
+    let full = evidence_support::write(&e.parts, evidence_support::CONTENT);
+    write("evidence_bundle", "ok_bundle", &full);
+    let mut bare = e.parts.clone();
+    bare.anchors.clear();
+    bare.derivatives.clear();
+    write(
+        "evidence_bundle",
+        "ok_bundle_no_anchor_no_derivative",
+        &evidence_support::write(&bare, evidence_support::CONTENT),
+    );
+    let mut unenrolled = bare.clone();
+    unenrolled.enrolment = None;
+    write(
+        "evidence_bundle",
+        "fail_bundle_unenrolled",
+        &evidence_support::write(&unenrolled, evidence_support::CONTENT),
+    );
+    for cut in [22, 100, full.len() / 2, full.len() - 1] {
+        write(
+            "evidence_bundle",
+            &format!("fail_bundle_cut_{cut}"),
+            &full[..full.len() - cut],
+        );
+    }
+    let mut flipped = full.clone();
+    flipped[200] ^= 1;
+    write("evidence_bundle", "fail_bundle_flipped_200", &flipped);
+    write("evidence_bundle", "fail_bundle_empty", b"");
+    write(
+        "evidence_bundle",
+        "fail_bundle_end_record_only",
+        &full[full.len() - 22..],
+    );
 }
 
 /// Log seeds: every note, checkpoint and receipt of the log vectors, as text.

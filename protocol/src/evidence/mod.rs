@@ -12,6 +12,10 @@
 //!   partner organisation Y".
 //! - [`derivative`]: the desk's signed link from a redacted copy to its
 //!   original.
+//! - [`bundle`]: the export bundle (a ZIP, read and written through
+//!   `Read + Seek` / `Write + Seek`).
+//! - [`verify`]: the offline verifier: [`verify_bundle`] gives a [`Verdict`]
+//!   listing every check, and a [`VerifiedBundle`] only when all hold.
 //! - [`chain`]: the per-device chain check over many items (replayed IDs,
 //!   gaps, forks).
 //!
@@ -22,13 +26,16 @@
 
 use crate::error::DecodeError;
 
+pub mod bundle;
 pub mod chain;
 pub mod commitment;
 pub mod derivative;
 pub mod enrolment;
 pub mod fields;
 pub mod manifest;
+pub mod verify;
 
+pub use bundle::{write_bundle, Anchor, BundleParts, BundleWriteError, LinkedCheckpoint};
 pub use chain::{check_device_chain, ChainItem, ChainReport};
 pub use commitment::{commitment, Salt, COMMITMENT_DOMAIN};
 pub use derivative::{DerivativeRecord, SignedDerivative, Transform, VerifiedDerivative};
@@ -37,6 +44,10 @@ pub use fields::{FieldError, FieldName, Fields};
 pub use manifest::{
     EvidenceId, EvidenceKind, Manifest, ManifestError, ManifestHash, SeenCheckpoint,
     SignedManifest, VerifiedManifest,
+};
+pub use verify::{
+    verify_bundle, BundleError, CaptureWindow, Check, CheckId, Outcome, Verdict, VerifiedBundle,
+    VerifyOptions,
 };
 
 /// A signature that does not verify under the key it names.

@@ -6,6 +6,7 @@
 
 use ed25519_dalek::SigningKey;
 use sanad_protocol::content::{AgeIdentity, EvidenceItem, FileRef};
+
 use sanad_protocol::evidence::{
     commitment, EnrolmentRecord, EvidenceId, EvidenceKind, FieldName, Fields, Manifest, Salt,
     SeenCheckpoint, SignedEnrolment, SignedManifest,
@@ -217,4 +218,98 @@ pub fn evidence_item() -> EvidenceItem {
         receipt: c.receipt,
         enrolment: Some(enrolment()),
     }
+}
+
+// ------------------------------------------------------------------ bundles
+
+use sanad_protocol::evidence::bundle::{write_bundle, Anchor, BundleParts, LinkedCheckpoint};
+use sanad_protocol::evidence::{DerivativeRecord, SignedDerivative, Transform};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Where the evidence vectors live.
+pub fn vectors_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/evidence")
+}
+
+/// The RFC 3161 token over the anchored checkpoint's text, made once by
+/// OpenSSL (`vectors/evidence/generate-anchor.sh`) with the P-256 test TSA
+/// of `vectors/tsa/`.
+pub fn anchor_token() -> Vec<u8> {
+    std::fs::read(vectors_dir().join("anchor-token.tsr")).expect("anchor token vector")
+}
+
+/// The certificate (DER) of the test TSA that made [`anchor_token`].
+pub fn tsa_cert() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/tsa/tsa-p256.der"))
+        .expect("TSA certificate vector")
+}
+
+/// A token by the same TSA over other bytes (`vectors/tsa/stamped.txt`).
+pub fn other_token() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/tsa/token-p256.der"))
+        .expect("TSA token vector")
+}
+
+pub fn derivative_record(m: &Manifest) -> SignedDerivative {
+    DerivativeRecord {
+        original_id: m.evidence_id,
+        original_sha256: m.content_sha256,
+        derivative_sha256: Sha256::digest(b"stripped copy").into(),
+        derivative_len: 13,
+        derivative_media_type: "image/jpeg".into(),
+        transform: Transform::StripMetadata,
+        made_at: DEVICE_TIME + 7 * 86_400,
+        signer_key: desk().verifying_key(),
+    }
+    .sign(&desk())
+    .expect("valid derivative")
+}
+
+/// The example capture, later: the log has grown to 9 leaves (the receipt
+/// is at 6), and the checkpoint of 9 is anchored by the test TSA.
+pub struct Exported {
+    pub log: TestLog,
+    pub parts: BundleParts,
+}
+
+pub const RECEIPT_SIZE: u64 = 6;
+pub const LATEST_SIZE: u64 = 9;
+
+pub fn exported() -> Exported {
+    let mut c = capture();
+    for i in 0..3u8 {
+        c.log.append(&Commitment([0x70 + i; 32]));
+    }
+    let log = c.log;
+    let latest = LinkedCheckpoint {
+        checkpoint: log.checkpoint(LATEST_SIZE),
+        proof: log.consistency(RECEIPT_SIZE, LATEST_SIZE),
+    };
+    let parts = BundleParts {
+        derivatives: vec![derivative_record(c.signed.unverified())],
+        manifest: c.signed,
+        salt: salt(),
+        receipt: c.receipt,
+        seen: Some(LinkedCheckpoint {
+            checkpoint: log.checkpoint(4),
+            proof: log.consistency(4, RECEIPT_SIZE),
+        }),
+        anchors: vec![Anchor {
+            linked: latest.clone(),
+            token: anchor_token(),
+        }],
+        latest,
+        enrolment: Some(enrolment()),
+        desk_key: desk().verifying_key(),
+        log_key: log.log_key(),
+    };
+    Exported { log, parts }
+}
+
+/// Write a bundle of `parts` and `original` into memory.
+pub fn write(parts: &BundleParts, original: &[u8]) -> Vec<u8> {
+    write_bundle(Cursor::new(Vec::new()), parts, original)
+        .expect("bundle writes")
+        .into_inner()
 }
