@@ -23,13 +23,14 @@ use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 6] = [
+const TARGETS: [(&str, Check); 7] = [
     ("frame_request", checks::frame_request),
     ("frame_response", checks::frame_response),
     ("relay_address", checks::relay_address),
     ("invite", checks::invite),
     ("content", checks::content),
     ("log_text", checks::log_text),
+    ("tsa_token", checks::tsa_token),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
