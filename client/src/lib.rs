@@ -20,6 +20,8 @@
 //!   persistence of all MLS state.
 //! - [`messenger`]: a profile's contacts, conversations, history and outbox
 //!   (what the `sanad` CLI drives).
+//! - [`anchor`]: RFC 3161 timestamp tokens for log checkpoints, fetched
+//!   from a timestamp authority over HTTP and verified before use.
 //! - [`i18n`]: every user-facing string, in English, French and Arabic
 //!   (Fluent), with bidi isolation for right-to-left text.
 //! - [`limits`]: every timeout and bound the client uses.
@@ -31,6 +33,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod blob;
 mod clock;
 pub mod error;

@@ -172,6 +172,24 @@ pub const MAX_FILE_LEN: u64 = sanad_protocol::limits::MAX_BLOB_LEN / 8 * 7;
 /// Default invite validity.
 pub const INVITE_TTL_SECS: u64 = 7 * 24 * 3600;
 
+// ---- timestamp anchoring (anchor.rs) -------------------------------------
+
+/// How long connecting to a timestamp authority may take (DNS included).
+pub const TSA_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long sending the request and reading the whole answer may take.
+/// A bound on the total, so a TSA that trickles bytes cannot hold the desk.
+pub const TSA_RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Longest TSA address accepted.
+pub const MAX_TSA_URL_LEN: usize = 2048;
+
+/// Largest HTTP head (status line and headers) read from a TSA.
+pub const MAX_HTTP_HEAD_LEN: usize = 16 * 1024;
+
+/// Interim (1xx) HTTP answers skipped before the final one.
+pub const MAX_HTTP_INTERIM: usize = 4;
+
 #[cfg(test)]
 mod tests {
     use super::*;
