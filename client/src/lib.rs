@@ -23,6 +23,8 @@
 //! - [`evidence`]: what is done with captured evidence on this device:
 //!   metadata-free copies for sharing ([`evidence::redact`]) and the
 //!   human-readable report of an export ([`evidence::report`]).
+//! - [`anchor`]: RFC 3161 timestamp tokens for log checkpoints, fetched
+//!   from a timestamp authority over HTTP and verified before use.
 //! - [`i18n`]: every user-facing string, in English, French and Arabic
 //!   (Fluent), with bidi isolation for right-to-left text.
 //! - [`limits`]: every timeout and bound the client uses.
@@ -34,6 +36,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod blob;
 mod clock;
 pub mod error;

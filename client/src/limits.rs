@@ -188,6 +188,23 @@ pub const MAX_REDACT_WEBP_LEN: u64 = 64 * 1024 * 1024;
 /// to find the photo's orientation; larger ones are dropped unread. JPEG
 /// Exif segments are at most 64 KiB by construction.
 pub const MAX_REDACT_EXIF_SCAN: usize = 64 * 1024;
+// ---- timestamp anchoring (anchor.rs) -------------------------------------
+
+/// How long connecting to a timestamp authority may take (DNS included).
+pub const TSA_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long sending the request and reading the whole answer may take.
+/// A bound on the total, so a TSA that trickles bytes cannot hold the desk.
+pub const TSA_RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Longest TSA address accepted.
+pub const MAX_TSA_URL_LEN: usize = 2048;
+
+/// Largest HTTP head (status line and headers) read from a TSA.
+pub const MAX_HTTP_HEAD_LEN: usize = 16 * 1024;
+
+/// Interim (1xx) HTTP answers skipped before the final one.
+pub const MAX_HTTP_INTERIM: usize = 4;
 
 #[cfg(test)]
 mod tests {

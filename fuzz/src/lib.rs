@@ -213,4 +213,37 @@ pub fn evidence_bundle(data: &[u8]) {
             .all(|c| !matches!(c.outcome, Outcome::Failed(_)))),
         None => assert!(v.failures().next().is_some(), "rejected without a reason"),
     }
+/// The RFC 3161 decoders (`docs/anchoring.md`) on the input taken as a
+/// timestamp response, as a token and as a trusted certificate: nothing
+/// panics; a token taken from a response lies inside it and within the
+/// token limit; whatever verifies stamps the vector's bytes (its SHA-256)
+/// and verifies again to the same result.
+pub fn tsa_token(data: &[u8]) {
+    use sanad_protocol::limits::MAX_TSA_TOKEN_LEN;
+    use sanad_protocol::tsa;
+
+    const STAMPED: &[u8] = include_bytes!("../../protocol/tests/vectors/tsa/stamped.txt");
+    const STAMPED_SHA256: [u8; 32] = [
+        0x65, 0xc9, 0xb2, 0xac, 0x99, 0x79, 0xe4, 0xef, 0x0c, 0x94, 0xca, 0x37, 0x48, 0x3e, 0x9d,
+        0x2c, 0x19, 0x36, 0x2c, 0x25, 0x7d, 0xfe, 0x2b, 0x0d, 0x5f, 0xf9, 0x0f, 0xf7, 0xab, 0x76,
+        0x42, 0x6b,
+    ];
+    const P256: &[u8] = include_bytes!("../../protocol/tests/vectors/tsa/tsa-p256.der");
+    const RSA: &[u8] = include_bytes!("../../protocol/tests/vectors/tsa/tsa-rsa.der");
+    const TOKEN: &[u8] = include_bytes!("../../protocol/tests/vectors/tsa/token-p256.der");
+
+    if let Ok(token) = tsa::token_from_response(data) {
+        assert!(token.len() <= MAX_TSA_TOKEN_LEN);
+        assert!(
+            data.windows(token.len()).any(|w| w == token.as_slice()),
+            "token not taken from the response"
+        );
+    }
+    let trusted: [&[u8]; 2] = [P256, RSA];
+    if let Ok(verified) = tsa::verify_token(data, STAMPED, &trusted) {
+        assert_eq!(verified.hash(), &STAMPED_SHA256);
+        assert_eq!(tsa::verify_token(data, STAMPED, &trusted), Ok(verified));
+    }
+    // The input as the certificate a verifier is told to trust.
+    let _ = tsa::verify_token(TOKEN, STAMPED, &[data]);
 }

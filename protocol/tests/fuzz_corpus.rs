@@ -24,7 +24,7 @@ use sanad_protocol::{ErrorCode, Request, Response, SegmentHash};
 
 type Check = fn(&[u8]);
 
-const TARGETS: [(&str, Check); 8] = [
+const TARGETS: [(&str, Check); 9] = [
     ("frame_request", checks::frame_request),
     ("frame_response", checks::frame_response),
     ("relay_address", checks::relay_address),
@@ -33,6 +33,7 @@ const TARGETS: [(&str, Check); 8] = [
     ("log_text", checks::log_text),
     ("evidence_manifest", checks::evidence_manifest),
     ("evidence_bundle", checks::evidence_bundle),
+    ("tsa_token", checks::tsa_token),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {

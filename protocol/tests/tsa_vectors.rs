@@ -687,3 +687,46 @@ fn forged_token_of_another_content_type_is_refused() {
         Err(TsaError::NotSignedData)
     );
 }
+
+#[test]
+fn certificate_files_are_read_as_der_or_pem() {
+    let der = vector("tsa-p256.der");
+    assert_eq!(tsa::certificate_der(&der), Ok(der.clone()));
+    let pem = format!(
+        "Subject: the test TSA\n-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        base64_lines(&der)
+    );
+    assert_eq!(tsa::certificate_der(pem.as_bytes()), Ok(der.clone()));
+    for bad in [
+        b"not a certificate".to_vec(),
+        der[..der.len() - 1].to_vec(),
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec(),
+        b"-----BEGIN CERTIFICATE-----\nno end".to_vec(),
+        vec![b'A'; 64 * 1024],
+    ] {
+        assert_eq!(tsa::certificate_der(&bad), Err(TsaError::CertificateFile));
+    }
+}
+
+/// Standard base64 in 64-character lines, written out here so the test
+/// does not share the decoder's crate.
+fn base64_lines(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.as_bytes()
+        .chunks(64)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

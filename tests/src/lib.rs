@@ -10,6 +10,8 @@
 //! - [`impair`]: a UDP proxy that imposes rate, delay, loss and outages.
 //! - [`logbench`]: the transparency-log benchmarks of `sanad-logbench`.
 //! - [`msgbench`]: the messaging benchmarks behind `sanad-msgbench`.
+//! - [`tsa`]: a real RFC 3161 timestamp authority (`openssl ts`) behind a
+//!   loopback HTTP server, and canned HTTP answers.
 
 #![forbid(unsafe_code)]
 
@@ -19,3 +21,4 @@ pub mod harness;
 pub mod impair;
 pub mod logbench;
 pub mod msgbench;
+pub mod tsa;

@@ -69,6 +69,11 @@ pub enum TsaError {
         /// Its position in the list given (from 0).
         index: usize,
     },
+    /// A certificate file is neither one DER X.509 certificate nor a PEM
+    /// `CERTIFICATE` block holding one (of at most
+    /// [`MAX_TSA_CERT_LEN`](crate::limits::MAX_TSA_CERT_LEN) bytes).
+    #[error("the file is not an X.509 certificate (DER or PEM)")]
+    CertificateFile,
     /// The token's signer is none of the trusted certificates.
     #[error("the timestamp token was not signed by any of the trusted TSA certificates")]
     UntrustedSigner,

@@ -40,7 +40,7 @@ use sha2::{Digest as _, Sha256};
 
 pub use error::{FailureInfo, FailureReason, PkiStatus, TsaError};
 
-use crate::limits::{MAX_TSA_RESPONSE_LEN, MAX_TSA_TOKEN_LEN};
+use crate::limits::{MAX_TSA_CERT_LEN, MAX_TSA_RESPONSE_LEN, MAX_TSA_TOKEN_LEN};
 
 /// The media type of a request (RFC 3161 §3.4).
 pub const REQUEST_MEDIA_TYPE: &str = "application/timestamp-query";
@@ -131,6 +131,47 @@ pub fn verify_token(
     trusted_certs_der: &[&[u8]],
 ) -> Result<VerifiedTimestamp, TsaError> {
     verify::verify(token_der, stamped, None, trusted_certs_der)
+}
+
+/// The DER of a TSA certificate given as a file: DER as it is, or the first
+/// PEM `CERTIFICATE` block (how many TSAs publish theirs). The result is
+/// checked to be one X.509 certificate of at most [`MAX_TSA_CERT_LEN`]
+/// bytes; a verifier passes it to [`verify_token`].
+pub fn certificate_der(file: &[u8]) -> Result<Vec<u8>, TsaError> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use der::Decode as _;
+
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    // Base64 of the largest certificate, with line breaks and headers.
+    if file.len() > 2 * MAX_TSA_CERT_LEN {
+        return Err(TsaError::CertificateFile);
+    }
+    let der = match file.windows(BEGIN.len()).position(|w| w == BEGIN) {
+        None => file.to_vec(),
+        Some(at) => {
+            let body = file.get(at + BEGIN.len()..).unwrap_or_default();
+            let end = body
+                .windows(END.len())
+                .position(|w| w == END)
+                .ok_or(TsaError::CertificateFile)?;
+            let text: Vec<u8> = body
+                .get(..end)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
+            STANDARD
+                .decode(text)
+                .map_err(|_| TsaError::CertificateFile)?
+        }
+    };
+    if der.len() > MAX_TSA_CERT_LEN || x509_cert::Certificate::from_der(&der).is_err() {
+        return Err(TsaError::CertificateFile);
+    }
+    Ok(der)
 }
 
 /// Verify a token just received for the request made with `nonce`: as
