@@ -212,20 +212,8 @@ fn a_first_capture_without_seen_checkpoint_and_a_bundle_without_extras_verify() 
             seen_checkpoint: None,
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&fx::device()).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
+        resign(p, log, m, &fx::device());
         p.seen = None;
-        p.anchors.clear();
         p.derivatives.clear();
     });
     let v = verdict(&bundle);
@@ -319,23 +307,7 @@ fn a_manifest_re_signed_by_an_unenrolled_key_is_rejected() {
             device_key: other.verifying_key(),
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&other).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
-        p.seen = Some(LinkedCheckpoint {
-            checkpoint: log.checkpoint(4),
-            proof: log.consistency(4, log.size()),
-        });
-        p.anchors.clear();
+        resign(p, log, m, &other);
     });
     let v = verdict(&bundle);
     assert!(v.verified().is_none());
@@ -606,23 +578,7 @@ fn a_replayed_evidence_id_is_caught_by_the_chain_check() {
             device_time: fx::DEVICE_TIME + 60,
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&fx::device()).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
-        p.seen = Some(LinkedCheckpoint {
-            checkpoint: log.checkpoint(4),
-            proof: log.consistency(4, log.size()),
-        });
-        p.anchors.clear();
+        resign(p, log, m, &fx::device());
     });
     let a = verdict(&fx::write(&first.parts, fx::CONTENT))
         .into_result()
@@ -772,4 +728,44 @@ fn writing_refuses_an_original_that_is_not_the_manifests() {
         err,
         sanad_protocol::evidence::BundleWriteError::ContentMismatch
     ));
+}
+
+#[test]
+fn a_multi_megabyte_original_is_streamed_and_checked_to_the_last_byte() {
+    // 3 MiB and a bit of non-repeating bytes: several read buffers.
+    let content: Vec<u8> = (0u32..(3 << 20) + 12_345)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let make = |original: &[u8]| {
+        let mut e = fx::exported();
+        let m = Manifest {
+            content_sha256: sha2::Sha256::digest(&content).into(),
+            content_len: content.len() as u64,
+            ..e.parts.manifest.unverified().clone()
+        };
+        let log = fx::TestLog {
+            key: e.log.key.clone(),
+            leaves: e.log.leaves.clone(),
+        };
+        resign(&mut e.parts, &log, m, &fx::device());
+        e.parts.derivatives.clear();
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let bundle = fx::write(&e.parts, &content);
+        // Swap the original's bytes for `original` (same name).
+        let name = original_entry(&bundle);
+        for (n, d) in entries(&bundle) {
+            let o = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+            z.start_file(n.as_str(), o).expect("start");
+            z.write_all(if n == name { original } else { &d })
+                .expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    };
+    use sha2::Digest as _;
+    let v = verdict(&make(&content));
+    assert!(v.verified().is_some(), "{:?}", ids(&v));
+    let mut changed = content.clone();
+    changed[2 << 20] ^= 0x40;
+    assert_rejected(&make(&changed), "content-hash-mismatch");
+    assert_rejected(&make(&content[..content.len() - 1]), "content-truncated");
 }
