@@ -97,3 +97,51 @@ fn every_truncation_and_a_trailing_byte_are_refused() {
         Err(ContentError::Malformed(DecodeError::TrailingBytes(1)))
     );
 }
+
+mod on_arrival {
+    use super::fx;
+    use sanad_protocol::evidence::{verify_item, BundleError, EnrolmentStatus, Salt};
+
+    fn desk() -> Vec<ed25519_dalek::VerifyingKey> {
+        vec![fx::desk().verifying_key()]
+    }
+
+    #[test]
+    fn a_sound_item_verifies_on_arrival_with_its_enrolment() {
+        let log = fx::capture().log.log_key();
+        let v = verify_item(&fx::evidence_item(), &log, &desk()).expect("verifies");
+        assert!(
+            matches!(v.enrolment(), EnrolmentStatus::Enrolled(e) if e.record().device_label == "device 3")
+        );
+        assert_eq!(v.seen_checkpoint().map(|c| c.size()), Some(4));
+        assert_eq!(v.receipt().leaf_index(), 5);
+        let untrusted = verify_item(&fx::evidence_item(), &log, &[]).expect("verifies");
+        assert_eq!(
+            untrusted.enrolment(),
+            &EnrolmentStatus::Invalid(BundleError::DeskKeyUntrusted)
+        );
+        let mut unenrolled = fx::evidence_item();
+        unenrolled.enrolment = None;
+        let v = verify_item(&unenrolled, &log, &desk()).expect("still evidence");
+        assert_eq!(v.enrolment(), &EnrolmentStatus::NotEnrolled);
+    }
+
+    #[test]
+    fn a_tampered_item_is_refused_on_arrival_with_its_error() {
+        let log = fx::capture().log.log_key();
+        let other_log = fx::TestLog::new(fx::OTHER_LOG_SEED, 1).log_key();
+        let mut salted = fx::evidence_item();
+        salted.salt = Salt::from_bytes([0; 32]);
+        let mut other_leaf = fx::evidence_item();
+        other_leaf.receipt.leaf_index = 4;
+        let cases = [
+            (salted, &log, "commitment-mismatch"),
+            (fx::evidence_item(), &other_log, "receipt-other-log"),
+            (other_leaf, &log, "inclusion-other-leaf"),
+        ];
+        for (item, key, id) in cases {
+            let e = verify_item(&item, key, &desk()).expect_err(id);
+            assert_eq!(e.id(), id);
+        }
+    }
+}
