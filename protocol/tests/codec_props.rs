@@ -999,7 +999,9 @@ fn log_inclusion_frame_is_byte_exact() {
 const C5: &str = "3535353535353535353535353535353535353535353535353535353535353535";
 
 /// The example log's checkpoint at 8 leaves: origin `sanad/log/` and the
-/// hex of the log key (seed 0x40..0x5f), size, root; its one signature.
+/// hex of the log key (seed 0x40..0x5f), size, root; the log key's
+/// signature, then its time cosignature (key ID `90606c6c`, time
+/// 1700000008 = `00000000 6553f108`).
 const CHECKPOINT_8: &str =
     "sanad/log/2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d
 8
@@ -1007,6 +1009,8 @@ EpB7tDgFToExBK7mlIkiN4QFT/57c72OSZD+LNwzmGg=
 
 — sanad/log/2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d \
 4fBu8t4vVSDSYEOXfxckUQVLc/4lWn1arsPpIbvFWiS8o8y4BvYFkoFgPEZFhcuCcOiiUFb6DJqetK3e3UTJNYtPIAQ=
+— sanad/log/2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d \
+kGBsbAAAAABlU/EIXAEG38YEN5rhwN43wLF+Na3n8Vxy+uvbm/3B0rh3JAd40BsVV2iZIe6k9r6HE9V82EUlsFxykn5gtibCpdmHBw==
 ";
 
 /// The receipt of leaf 5 against [`CHECKPOINT_8`].

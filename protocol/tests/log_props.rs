@@ -145,9 +145,17 @@ fn key(seed: [u8; 32]) -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
-/// A random log of commitments, a signed checkpoint at a random size and a
-/// receipt of a random leaf in it.
-fn receipt() -> impl Strategy<Value = (Receipt, LogKey)> {
+/// A time anywhere in the range a cosignature allows (0 ..= 2^63 − 1),
+/// taken from the key seed.
+fn time_of(seed: &[u8; 32]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&seed[..8]);
+    u64::from_le_bytes(b) >> 1
+}
+
+/// A random log of commitments, a checkpoint at a random size signed at a
+/// random time, a receipt of a random leaf in it, the log key and the time.
+fn receipt() -> impl Strategy<Value = (Receipt, LogKey, u64)> {
     (vec(any::<[u8; 32]>(), 1..=40), any::<[u8; 32]>()).prop_flat_map(|(leaves, seed)| {
         let n = leaves.len() as u64;
         (Just(leaves), Just(seed), 1..=n)
@@ -161,7 +169,7 @@ fn receipt() -> impl Strategy<Value = (Receipt, LogKey)> {
                     size,
                     root: root(&hashes[..size as usize]),
                 }
-                .sign(&k)
+                .sign(&k, time_of(&seed))
                 .expect("own origin");
                 let receipt = Receipt {
                     checkpoint,
@@ -169,7 +177,7 @@ fn receipt() -> impl Strategy<Value = (Receipt, LogKey)> {
                     leaf: Commitment(leaves[index as usize]),
                     proof: inclusion_proof(&LeafHashes(&hashes), index, size).expect("in tree"),
                 };
-                (receipt, log)
+                (receipt, log, time_of(&seed))
             })
     })
 }
@@ -178,13 +186,14 @@ proptest! {
     #![proptest_config(config(48))]
 
     #[test]
-    fn a_receipt_round_trips_verifies_and_fails_at_any_flipped_byte((r, log) in receipt(), mask in 1..=u8::MAX) {
+    fn a_receipt_round_trips_verifies_and_fails_at_any_flipped_byte((r, log, time) in receipt(), mask in 1..=u8::MAX) {
         let text = r.to_text();
         let parsed = Receipt::parse(text.as_bytes()).expect("parses");
         prop_assert_eq!(&parsed, &r);
         let v = parsed.verify(&log).expect("verifies");
         prop_assert_eq!(v.leaf_index(), r.leaf_index);
         prop_assert_eq!(v.commitment(), &r.leaf);
+        prop_assert_eq!(v.checkpoint().time(), time);
         let bytes = text.into_bytes();
         for i in 0..bytes.len() {
             let mut bad = bytes.clone();

@@ -26,6 +26,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
+use sanad_protocol::log::cosignature::cosign;
 use sanad_protocol::log::merkle::{leaf_hash, root, Hash, LeafHashes};
 use sanad_protocol::log::note::{Note, NoteVerifier};
 use sanad_protocol::log::proof::{
@@ -282,6 +283,7 @@ fn check(f: &Fields) -> Result<(), String> {
                 expect_eq("origin", v.origin(), f.get("origin")?)?;
                 expect_eq("size", &v.size().to_string(), f.get("size")?)?;
                 expect_eq("root", &hex::encode(v.root()), f.get("root")?)?;
+                expect_eq("time", &v.time().to_string(), f.get("time")?)?;
                 expect_eq("re-encoding", &hex::encode(c.to_text()), f.get("note-hex")?)?;
             }
             Ok(())
@@ -300,9 +302,15 @@ fn check(f: &Fields) -> Result<(), String> {
                 )?;
                 expect_eq("size", &v.checkpoint().size().to_string(), f.get("size")?)?;
                 expect_eq("root", &hex::encode(v.checkpoint().root()), f.get("root")?)?;
+                expect_eq("time", &v.checkpoint().time().to_string(), f.get("time")?)?;
                 expect_eq(
                     "re-encoding",
                     &hex::encode(r.to_text()),
+                    f.get("receipt-hex")?,
+                )?;
+                expect_eq(
+                    "re-encoding of the verified receipt",
+                    &hex::encode(v.to_text()),
                     f.get("receipt-hex")?,
                 )?;
             }
@@ -345,7 +353,8 @@ fn checkpoint_case(name: &str, about: Vec<&'static str>, note: &str) -> Case {
         fields
             .push("origin", v.origin())
             .push("size", v.size().to_string())
-            .push("root", hex::encode(v.root()));
+            .push("root", hex::encode(v.root()))
+            .push("time", v.time().to_string());
     }
     fields.push("expect", outcome(result));
     Case {
@@ -367,7 +376,8 @@ fn receipt_case(name: &str, about: Vec<&'static str>, receipt: &str) -> Case {
             .push("index", v.leaf_index().to_string())
             .push("commitment", hex::encode(v.commitment().0))
             .push("size", v.checkpoint().size().to_string())
-            .push("root", hex::encode(v.checkpoint().root()));
+            .push("root", hex::encode(v.checkpoint().root()))
+            .push("time", v.checkpoint().time().to_string());
     }
     fields.push("expect", outcome(result));
     Case {
@@ -581,7 +591,10 @@ fn cases() -> Vec<Case> {
         "ok_checkpoint_sanad_8",
         vec![
             "The example log's checkpoint at 8 leaves ('0'x32 .. '7'x32), signed by the log key",
-            "with seed 0x40..0x5f. Origin = sanad/log/ + hex of the public key.",
+            "with seed 0x40..0x5f, and timed 1700000008 by the same key: a second line, a",
+            "cosignature/v1 (key ID type 0x04, 8-byte big-endian time, Ed25519 signature over",
+            "'cosignature/v1\\ntime 1700000008\\n' + the checkpoint text).",
+            "Origin = sanad/log/ + hex of the public key; both lines carry it as key name.",
         ],
         &cp8,
     ));
@@ -594,16 +607,71 @@ fn cases() -> Vec<Case> {
     let mut note = cosigned.note().clone();
     note.add_signature("witness.example/w1", &SigningKey::from_bytes(&[0x77; 32]))
         .expect("room");
+    cosign(
+        &mut note,
+        "witness.example/w2",
+        &SigningKey::from_bytes(&[0x78; 32]),
+        1_700_000_100,
+    )
+    .expect("room");
     cosigned = SignedCheckpoint::parse(note.to_text().as_bytes()).expect("parses");
     c.push(checkpoint_case(
         "ok_checkpoint_sanad_8_with_witness_cosignature",
-        vec!["The checkpoint at 8 with a second signature by another key: ignored."],
+        vec![
+            "The checkpoint at 8 with a witness's plain signature (seed 0x77 x 32) and another",
+            "witness's cosignature/v1 (seed 0x78 x 32, time 1700000100): both ignored.",
+        ],
         &cosigned.to_text(),
     ));
     c.push(checkpoint_case(
         "fail_checkpoint_bad_signature",
         vec!["The checkpoint at 8 with its size changed to 9: the signature no longer verifies."],
         &cp8.replacen("\n8\n", "\n9\n", 1),
+    ));
+    let cp8_body = support::log_checkpoint(8).unverified().to_text();
+    let origin = support::log_key().origin().to_string();
+    let untimed = Note::sign(&cp8_body, &origin, &support::log_signing_key()).expect("sign");
+    c.push(checkpoint_case(
+        "fail_checkpoint_without_time",
+        vec!["The checkpoint at 8 with the log key's plain signature only, no time cosignature."],
+        &untimed.to_text(),
+    ));
+    let mut twice = support::log_checkpoint(8).note().clone();
+    cosign(
+        &mut twice,
+        &origin,
+        &support::log_signing_key(),
+        1_700_000_009,
+    )
+    .expect("room");
+    c.push(checkpoint_case(
+        "fail_checkpoint_two_times",
+        vec!["The checkpoint at 8 with a second time cosignature by the log key (1700000009)."],
+        &twice.to_text(),
+    ));
+    let mut timed_by_other = untimed.clone();
+    cosign(
+        &mut timed_by_other,
+        &origin,
+        &SigningKey::from_bytes(&[0x66; 32]),
+        1_700_000_008,
+    )
+    .expect("room");
+    c.push(checkpoint_case(
+        "fail_checkpoint_time_by_another_key",
+        vec![
+            "The checkpoint at 8 signed by the log key, its time cosigned under the log's name",
+            "by another key (seed 0x66 x 32): that line's key ID is not the log key's.",
+        ],
+        &timed_by_other.to_text(),
+    ));
+    c.push(checkpoint_case(
+        "fail_checkpoint_time_altered",
+        vec![
+            "The checkpoint at 8 with the time in its cosignature changed to 1700000009",
+            "(the 8-byte field after the key ID): the cosignature no longer verifies.",
+        ],
+        &alter_time(&cp8, 1_700_000_009),
     ));
     let other = SigningKey::from_bytes(&[0x66; 32]);
     let by_other = Note::sign(
@@ -624,7 +692,7 @@ fn cases() -> Vec<Case> {
         origin: sanad_protocol::log::checkpoint::log_origin(&other.verifying_key()),
         ..support::log_checkpoint(8).unverified().clone()
     }
-    .sign(&other)
+    .sign(&other, support::log_time(8))
     .expect("sign");
     c.push(checkpoint_case(
         "fail_checkpoint_of_another_log",
@@ -711,6 +779,11 @@ fn cases() -> Vec<Case> {
     let mut other_log_receipt = support::log_receipt(5, 8);
     other_log_receipt.checkpoint = other_log;
     c.push(receipt_case(
+        "fail_receipt_time_altered",
+        vec!["The receipt of leaf 5 in 8 whose checkpoint's time was changed to 1700000009."],
+        &alter_time(&r58, 1_700_000_009),
+    ));
+    c.push(receipt_case(
         "fail_receipt_from_another_log",
         vec!["The receipt of leaf 5 in 8 against another log's checkpoint of the same tree."],
         &other_log_receipt.to_text(),
@@ -735,6 +808,24 @@ fn cases() -> Vec<Case> {
         &r58.replacen("c2sp.org/tlog-proof@v1", "c2sp.org/tlog-proof@v2", 1),
     ));
     c
+}
+
+/// `note` (a checkpoint or a receipt) with the time in its last line, the
+/// log key's cosignature, replaced by `time`; the signature is left as is.
+fn alter_time(note: &str, time: u64) -> String {
+    use base64::Engine as _;
+    let line = note.lines().last().expect("a signature line");
+    let b64 = line.rsplit(' ').next().expect("a signature");
+    let mut raw = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    assert_eq!(
+        raw.len(),
+        4 + 8 + 64,
+        "the last line is the time cosignature"
+    );
+    raw[4..12].copy_from_slice(&time.to_be_bytes());
+    note.replace(b64, &base64_std(&raw))
 }
 
 fn base64_std(b: &[u8]) -> String {

@@ -99,6 +99,14 @@ fn cpu_time(pid: u32, ticks: u64) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 1000 / ticks.max(1)))
 }
 
+/// The clock in POSIX seconds, as the relay reads it for each checkpoint.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn commitment(run: u64, i: u64) -> Commitment {
     let mut c = [0u8; 32];
     c[..8].copy_from_slice(&run.to_be_bytes());
@@ -582,7 +590,7 @@ pub fn store(s: &StoreSettings) -> Result<Table, BenchError> {
             size: 0,
             root: empty_root(),
         }
-        .sign(&key)?;
+        .sign(&key, unix_now())?;
         log.append(&AppendBatch {
             first_index: 0,
             leaves: &[],
@@ -611,7 +619,7 @@ pub fn store(s: &StoreSettings) -> Result<Table, BenchError> {
                 size: frontier.size(),
                 root: frontier.root(),
             }
-            .sign(&key)?;
+            .sign(&key, unix_now())?;
             log.append(&AppendBatch {
                 first_index,
                 leaves: &leaves,

@@ -12,13 +12,32 @@
 //! The origin, and the name of the log's key, is [`log_origin`] of the log
 //! public key, so a verifier needs only that key. Sanad checkpoints carry no
 //! extension lines; the parser refuses them, and refuses any other spelling
-//! of the size (leading zero, sign) or root (non-canonical base64). Other
+//! of the size (leading zero, sign) or root (non-canonical base64).
+//!
+//! **Time.** Every checkpoint also carries the log key's timestamped
+//! cosignature ([`super::cosignature`], `cosignature/v1`, key ID type
+//! `0x04`) under the same name, made when the relay signed it:
+//!
+//! ```text
+//! — sanad/log/<same> <base64(cosignature key ID ‖ time (8, big-endian) ‖ Ed25519 signature)>
+//! ```
+//!
+//! [`SignedCheckpoint::verify`] demands both lines by the log key, the plain
+//! signature and exactly one time cosignature, and
+//! [`VerifiedCheckpoint::time`] is the relay's word for when the checkpoint
+//! was signed: everything in it was in the log no later than that. Other
 //! signature lines (witness cosignatures) are kept and ignored.
+//!
+//! One key makes both signatures. Their messages cannot be confused: the
+//! plain signature covers the checkpoint text, which starts with the origin
+//! `sanad/log/…`; the cosignature covers a message that starts with
+//! `cosignature/v1\n`; and the log key signs nothing else.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
+use super::cosignature::{cosign, CosignatureError, CosignatureVerifier};
 use super::merkle::Hash;
 use super::note::{decode_b64, is_valid_key_name, Note, NoteError, NoteVerifier};
 
@@ -52,6 +71,32 @@ pub enum CheckpointError {
     /// The log key's signature does not verify.
     #[error("the log key's signature on the checkpoint does not verify")]
     BadSignature,
+    /// The checkpoint carries no time cosignature by the log's key.
+    #[error("the checkpoint carries no time signed by the log's key")]
+    NoTime,
+    /// The checkpoint carries more than one time cosignature by the log's
+    /// key: which time holds would be ambiguous.
+    #[error("the checkpoint carries more than one time signed by the log's key")]
+    SeveralTimes,
+    /// The log key's time cosignature does not verify (or is not the
+    /// length of one).
+    #[error("the log key's time signature on the checkpoint does not verify")]
+    BadTimeSignature,
+    /// The time is above `2^63 − 1` seconds.
+    #[error("the checkpoint's time is out of range")]
+    TimeOutOfRange,
+}
+
+impl From<CosignatureError> for CheckpointError {
+    fn from(e: CosignatureError) -> Self {
+        match e {
+            CosignatureError::Missing => CheckpointError::NoTime,
+            CosignatureError::Several => CheckpointError::SeveralTimes,
+            CosignatureError::TimeOutOfRange => CheckpointError::TimeOutOfRange,
+            CosignatureError::BadSignature => CheckpointError::BadTimeSignature,
+            CosignatureError::Note(n) => n.into(),
+        }
+    }
 }
 
 impl From<NoteError> for CheckpointError {
@@ -68,16 +113,18 @@ impl From<NoteError> for CheckpointError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogKey {
     verifier: NoteVerifier,
+    time: CosignatureVerifier,
 }
 
 impl LogKey {
     /// The log whose checkpoints `key` signs.
     pub fn new(key: VerifyingKey) -> LogKey {
         let name = log_origin(&key);
+        // A log origin is ASCII without spaces or `+`, 74 bytes long.
+        const VALID: &str = "a log origin is a valid key name";
         LogKey {
-            verifier: NoteVerifier::ed25519(&name, key)
-                // A log origin is ASCII without spaces or `+`, 74 bytes long.
-                .expect("a log origin is a valid key name"),
+            verifier: NoteVerifier::ed25519(&name, key).expect(VALID),
+            time: CosignatureVerifier::ed25519(&name, key).expect(VALID),
         }
     }
 
@@ -85,6 +132,27 @@ impl LogKey {
     /// `None` if they are not a point of the curve.
     pub fn from_bytes(key: &[u8; 32]) -> Option<LogKey> {
         VerifyingKey::from_bytes(key).ok().map(LogKey::new)
+    }
+
+    /// The log whose origin is `origin`: [`ORIGIN_PREFIX`] and 64
+    /// lower-case hex digits of a curve point. `None` for anything else
+    /// (another spelling, another kind of log). An origin names a key; only
+    /// a checkpoint that verifies against it shows the key is the log's.
+    pub fn from_origin(origin: &str) -> Option<LogKey> {
+        let hex = origin.strip_prefix(ORIGIN_PREFIX)?;
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut key = [0u8; 32];
+        for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
+            let digit = |b: u8| match b {
+                b'0'..=b'9' => Some(b - b'0'),
+                b'a'..=b'f' => Some(b - b'a' + 10),
+                _ => None,
+            };
+            key[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        LogKey::from_bytes(&key)
     }
 
     /// The log's origin (also its key name).
@@ -100,6 +168,11 @@ impl LogKey {
     /// As a signed-note verifier (`vkey` form via [`NoteVerifier::to_vkey`]).
     pub fn verifier(&self) -> &NoteVerifier {
         &self.verifier
+    }
+
+    /// As a verifier of its time cosignatures.
+    pub fn time_verifier(&self) -> &CosignatureVerifier {
+        &self.time
     }
 }
 
@@ -152,12 +225,15 @@ impl Checkpoint {
         })
     }
 
-    /// Sign as the log whose key is `key`; the origin must be that log's.
-    pub fn sign(&self, key: &SigningKey) -> Result<SignedCheckpoint, CheckpointError> {
+    /// Sign as the log whose key is `key`, at `time` (POSIX seconds, at
+    /// most `2^63 − 1`): the plain signature and the time cosignature. The
+    /// origin must be that log's.
+    pub fn sign(&self, key: &SigningKey, time: u64) -> Result<SignedCheckpoint, CheckpointError> {
         if self.origin != log_origin(&key.verifying_key()) {
             return Err(CheckpointError::WrongOrigin);
         }
-        let note = Note::sign(&self.to_text(), &self.origin, key)?;
+        let mut note = Note::sign(&self.to_text(), &self.origin, key)?;
+        cosign(&mut note, &self.origin, key, time)?;
         Ok(SignedCheckpoint {
             note,
             checkpoint: self.clone(),
@@ -206,23 +282,30 @@ impl SignedCheckpoint {
         &self.note
     }
 
-    /// Check that this is a checkpoint of `log`, signed by its key.
+    /// Check that this is a checkpoint of `log`, signed by its key, and
+    /// timed by its key: the origin is the log's (`WrongOrigin`), the plain
+    /// signature verifies (`UnknownKey`, `BadSignature`), and exactly one
+    /// time cosignature verifies (`NoTime`, `SeveralTimes`,
+    /// `BadTimeSignature`, `TimeOutOfRange`).
     pub fn verify(&self, log: &LogKey) -> Result<VerifiedCheckpoint, CheckpointError> {
         if self.checkpoint.origin != log.origin() {
             return Err(CheckpointError::WrongOrigin);
         }
         self.note.verify(log.verifier())?;
+        let time = log.time_verifier().verify(&self.note)?;
         Ok(VerifiedCheckpoint {
             signed: self.clone(),
+            time,
         })
     }
 }
 
-/// A checkpoint whose signature by the log's key has been checked. Only
-/// [`SignedCheckpoint::verify`] makes one.
+/// A checkpoint whose signature and time cosignature by the log's key have
+/// been checked. Only [`SignedCheckpoint::verify`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedCheckpoint {
     signed: SignedCheckpoint,
+    time: u64,
 }
 
 impl VerifiedCheckpoint {
@@ -239,6 +322,13 @@ impl VerifiedCheckpoint {
     /// The root over those leaves.
     pub fn root(&self) -> &Hash {
         &self.signed.checkpoint.root
+    }
+
+    /// When the log signed this checkpoint, in POSIX seconds: the relay's
+    /// word (its clock), signed with its log key. Every leaf of the tree
+    /// was in the log no later than this.
+    pub fn time(&self) -> u64 {
+        self.time
     }
 
     /// The signed note it came from.
@@ -265,13 +355,16 @@ mod tests {
 
     #[test]
     fn a_signed_checkpoint_round_trips_and_verifies_against_its_log_only() {
-        let signed = checkpoint(42).sign(&key()).expect("sign");
+        let signed = checkpoint(42).sign(&key(), 1_700_000_000).expect("sign");
         let parsed = SignedCheckpoint::parse(signed.to_text().as_bytes()).expect("parse");
         assert_eq!(parsed, signed);
         let v = parsed
             .verify(&LogKey::new(key().verifying_key()))
             .expect("verifies");
-        assert_eq!((v.size(), *v.root()), (42, [0xab; 32]));
+        assert_eq!(
+            (v.size(), *v.root(), v.time()),
+            (42, [0xab; 32], 1_700_000_000)
+        );
         let other = LogKey::new(SigningKey::from_bytes(&[4; 32]).verifying_key());
         assert_eq!(parsed.verify(&other), Err(CheckpointError::WrongOrigin));
     }
@@ -304,11 +397,74 @@ mod tests {
     }
 
     #[test]
+    fn a_log_key_is_read_back_from_its_origin_in_its_one_spelling_only() {
+        let log = LogKey::new(key().verifying_key());
+        assert_eq!(LogKey::from_origin(log.origin()), Some(log.clone()));
+        let upper = format!(
+            "{ORIGIN_PREFIX}{}",
+            crate::ids::hex_lower(key().verifying_key().as_bytes()).to_uppercase()
+        );
+        for bad in [
+            upper.as_str(),
+            &log.origin()[..log.origin().len() - 2],
+            &format!("{}00", log.origin()),
+            &log.origin().replacen("sanad/log/", "sanad/log2/", 1),
+            "sanad/log/",
+            "",
+        ] {
+            assert_eq!(LogKey::from_origin(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn signing_for_another_log_is_refused() {
         let c = checkpoint(1);
         assert_eq!(
-            c.sign(&SigningKey::from_bytes(&[4; 32])),
+            c.sign(&SigningKey::from_bytes(&[4; 32]), 0),
             Err(CheckpointError::WrongOrigin)
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_without_its_time_or_with_a_forged_time_is_refused() {
+        let log = LogKey::new(key().verifying_key());
+        let c = checkpoint(5);
+        // Signed the old way, without a time: refused.
+        let untimed = SignedCheckpoint {
+            note: Note::sign(&c.to_text(), &c.origin, &key()).expect("sign"),
+            checkpoint: c.clone(),
+        };
+        assert_eq!(untimed.verify(&log), Err(CheckpointError::NoTime));
+        // Two times by the log key: ambiguous.
+        let mut twice = c.sign(&key(), 10).expect("sign");
+        cosign(&mut twice.note, &c.origin, &key(), 11).expect("room");
+        assert_eq!(twice.verify(&log), Err(CheckpointError::SeveralTimes));
+        // A time cosigned by another key under the log's name is not the
+        // log's: its key ID differs, so it is ignored.
+        let mut other = untimed.clone();
+        cosign(
+            &mut other.note,
+            &c.origin,
+            &SigningKey::from_bytes(&[4; 32]),
+            10,
+        )
+        .expect("room");
+        assert_eq!(other.verify(&log), Err(CheckpointError::NoTime));
+        // The time changed in the line: the cosignature no longer verifies,
+        // while the plain signature still does.
+        let good = c.sign(&key(), 1_000).expect("sign");
+        let text = good.to_text();
+        let line = text.lines().last().expect("a line");
+        let b64 = line.rsplit(' ').next().expect("base64");
+        let mut raw = decode_b64(b64).expect("base64");
+        raw[4 + 7] ^= 1;
+        let forged = text.replace(b64, &STANDARD.encode(raw));
+        let parsed = SignedCheckpoint::parse(forged.as_bytes()).expect("parses");
+        assert_eq!(parsed.verify(&log), Err(CheckpointError::BadTimeSignature));
+        assert!(parsed.note().verify(log.verifier()).is_ok());
+        assert_eq!(
+            c.sign(&key(), u64::MAX),
+            Err(CheckpointError::TimeOutOfRange)
         );
     }
 }

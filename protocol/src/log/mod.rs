@@ -8,8 +8,10 @@
 //! - [`proof`]: inclusion and consistency proofs, generated from any
 //!   [`merkle::SubtreeSource`] and verified per RFC 9162.
 //! - [`note`]: C2SP signed notes (Ed25519), strict and bounded.
-//! - [`checkpoint`]: C2SP checkpoints, signed by the log key; the log's
-//!   origin is derived from that key.
+//! - [`cosignature`]: C2SP `cosignature/v1` timestamped signatures, the
+//!   time the log key puts on each checkpoint.
+//! - [`checkpoint`]: C2SP checkpoints, signed and timed by the log key; the
+//!   log's origin is derived from that key.
 //! - [`receipt`]: the offline proof bundle for one commitment
 //!   (C2SP `tlog-proof@v1`), and [`VerifiedReceipt`], which only
 //!   [`Receipt::verify`] makes.
@@ -22,6 +24,7 @@
 use std::fmt;
 
 pub mod checkpoint;
+pub mod cosignature;
 pub mod merkle;
 pub mod note;
 pub mod proof;

@@ -8,7 +8,8 @@
 //! [`MAX_KEY_NAME_LEN`] bytes, without white space or `+`; base64 in its one
 //! canonical spelling. So a note that parses re-encodes to the same bytes.
 //!
-//! Only Ed25519 keys (signature type `0x01`) are supported. A verifier looks
+//! Only Ed25519 keys (signature type `0x01`) are verified here; timestamped
+//! Ed25519 cosignatures (type `0x04`) are in [`super::cosignature`]. A verifier looks
 //! for signatures by its key (same name *and* key ID), ignores every other
 //! line (witness cosignatures, other logs), fails if one of its signatures
 //! does not verify (`verify_strict`), and fails if there is none.
@@ -68,9 +69,15 @@ pub enum NoteError {
 
 /// `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[..4]`: the ID of an Ed25519 key.
 pub fn key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
+    typed_key_id(name, ED25519_SIGNATURE_TYPE, key)
+}
+
+/// `SHA-256(name ‖ 0x0A ‖ signature type ‖ public key)[..4]`: the ID of an
+/// Ed25519 key used with signature type `signature_type`.
+pub(crate) fn typed_key_id(name: &str, signature_type: u8, key: &VerifyingKey) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
-    h.update([b'\n', ED25519_SIGNATURE_TYPE]);
+    h.update([b'\n', signature_type]);
     h.update(key.as_bytes());
     let d = h.finalize();
     [d[0], d[1], d[2], d[3]]
@@ -265,20 +272,30 @@ impl Note {
     /// Add a signature by `key` under `name` (a witness cosigning, a second
     /// log key during a rotation).
     pub fn add_signature(&mut self, name: &str, key: &SigningKey) -> Result<(), NoteError> {
-        if !is_valid_key_name(name) {
+        let sig = key.sign(self.text.as_bytes());
+        self.add_signature_line(NoteSignature {
+            name: name.to_string(),
+            key_id: key_id(name, &key.verifying_key()),
+            signature: sig.to_bytes().to_vec(),
+        })
+    }
+
+    /// Add a signature line made elsewhere (a cosignature, whose signed
+    /// message is not the note text). Checked like a parsed line: a valid
+    /// key name, a non-empty signature, room in the note's bounds.
+    pub fn add_signature_line(&mut self, line: NoteSignature) -> Result<(), NoteError> {
+        if !is_valid_key_name(&line.name) {
             return Err(NoteError::BadKeyName);
+        }
+        if line.signature.is_empty() {
+            return Err(NoteError::Malformed("a signature is shorter than a key ID"));
         }
         if self.signatures.len() == MAX_NOTE_SIGNATURES {
             return Err(NoteError::TooManySignatures {
                 max: MAX_NOTE_SIGNATURES,
             });
         }
-        let sig = key.sign(self.text.as_bytes());
-        self.signatures.push(NoteSignature {
-            name: name.to_string(),
-            key_id: key_id(name, &key.verifying_key()),
-            signature: sig.to_bytes().to_vec(),
-        });
+        self.signatures.push(line);
         let len = self.encoded_len();
         if len > MAX_NOTE_LEN {
             self.signatures.pop();

@@ -144,8 +144,8 @@ impl Receipt {
     }
 
     /// Check the receipt against the log's public key: the checkpoint is the
-    /// log's and signed by its key, and the proof leads from this commitment
-    /// at this index to the checkpoint's root.
+    /// log's, signed and timed by its key, and the proof leads from this
+    /// commitment at this index to the checkpoint's root.
     pub fn verify(&self, log: &LogKey) -> Result<VerifiedReceipt, ReceiptError> {
         let checkpoint = self.checkpoint.verify(log)?;
         verify_inclusion(
@@ -159,6 +159,7 @@ impl Receipt {
             checkpoint,
             leaf_index: self.leaf_index,
             leaf: self.leaf,
+            proof: self.proof.clone(),
         })
     }
 }
@@ -170,6 +171,7 @@ pub struct VerifiedReceipt {
     checkpoint: VerifiedCheckpoint,
     leaf_index: u64,
     leaf: Commitment,
+    proof: Vec<Hash>,
 }
 
 impl VerifiedReceipt {
@@ -186,5 +188,25 @@ impl VerifiedReceipt {
     /// The commitment proven to be in the log.
     pub fn commitment(&self) -> &Commitment {
         &self.leaf
+    }
+
+    /// The inclusion proof, from the leaf's sibling up.
+    pub fn proof(&self) -> &[Hash] {
+        &self.proof
+    }
+
+    /// The receipt it was verified from, to store or send on.
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            checkpoint: self.checkpoint.signed().clone(),
+            leaf_index: self.leaf_index,
+            leaf: self.leaf,
+            proof: self.proof.clone(),
+        }
+    }
+
+    /// The receipt in its one spelling (as [`Receipt::to_text`]).
+    pub fn to_text(&self) -> String {
+        self.receipt().to_text()
     }
 }

@@ -107,7 +107,14 @@ pub fn log_leaf_hashes() -> Vec<Hash> {
     log_leaves().iter().map(|c| leaf_hash(&c.0)).collect()
 }
 
-/// The example log's checkpoint at `size` leaves, signed with the log key.
+/// The time on the example log's checkpoint at `size` leaves:
+/// [`TIMESTAMP`] plus one second per leaf.
+pub fn log_time(size: u64) -> u64 {
+    TIMESTAMP + size
+}
+
+/// The example log's checkpoint at `size` leaves, signed and timed
+/// ([`log_time`]) with the log key.
 pub fn log_checkpoint(size: u64) -> SignedCheckpoint {
     let hashes = log_leaf_hashes();
     Checkpoint {
@@ -115,7 +122,7 @@ pub fn log_checkpoint(size: u64) -> SignedCheckpoint {
         size,
         root: root(&hashes[..size as usize]),
     }
-    .sign(&log_signing_key())
+    .sign(&log_signing_key(), log_time(size))
     .expect("the origin is the log key's")
 }
 

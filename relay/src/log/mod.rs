@@ -30,7 +30,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use sled_log::SledLog;
 pub use store::{AppendBatch, LogStore, LogStoreError};
 
-use self::sequencer::{AppendFailure, Pending, Published, Tree};
+use self::sequencer::{checkpoint_time, unix_now, AppendFailure, Pending, Published, Tree};
 use self::store::StoredTree;
 use crate::durability::GroupCommit;
 use crate::limits::LOG_QUEUE;
@@ -85,17 +85,22 @@ impl Log {
         let log = log_of(store.as_ref())?;
         let public = LogKey::new(key.verifying_key());
         let origin = log_origin(&key.verifying_key());
-        let (frontier, latest) = match log.latest_checkpoint().map_err(StoreError::from)? {
+        let now = unix_now();
+        let (frontier, latest, latest_time) = match log
+            .latest_checkpoint()
+            .map_err(StoreError::from)?
+        {
             None => {
                 if log.size()? != 0 {
                     return Err(corrupt("log leaves without a checkpoint"));
                 }
+                let time = checkpoint_time(now, 0);
                 let first = Checkpoint {
                     origin: origin.clone(),
                     size: 0,
                     root: empty_root(),
                 }
-                .sign(key)
+                .sign(key, time)
                 .map_err(|_| corrupt("the log origin is not the log key's"))?;
                 log.append(&AppendBatch {
                     first_index: 0,
@@ -104,14 +109,20 @@ impl Log {
                     checkpoint: first.to_text().as_bytes(),
                 })?;
                 store.flush()?;
-                (Frontier::new(), first)
+                (Frontier::new(), first, time)
             }
             Some((size, note)) => {
                 let signed = SignedCheckpoint::parse(&note)
                     .map_err(|_| corrupt("the latest log checkpoint does not parse"))?;
                 let verified = signed.verify(&public).map_err(|_| {
-                    corrupt("the latest log checkpoint is not signed by the log key")
+                    corrupt("the latest log checkpoint is not signed by the log key, or carries no time")
                 })?;
+                if verified.time() > now {
+                    tracing::warn!(
+                        ahead_s = verified.time() - now,
+                        "the latest log checkpoint is later than the clock; new checkpoints keep its time until the clock passes it"
+                    );
+                }
                 if verified.size() != size || log.size()? != size {
                     return Err(corrupt("the log size disagrees with its checkpoint"));
                 }
@@ -124,7 +135,7 @@ impl Log {
                 if frontier.root() != *verified.root() {
                     return Err(corrupt("the stored log tree does not match its checkpoint"));
                 }
-                (frontier, signed)
+                (frontier, signed, verified.time())
             }
         };
         let published = Arc::new(Published::new(latest.clone()));
@@ -132,6 +143,7 @@ impl Log {
         let tree = Tree {
             frontier,
             latest,
+            latest_time,
             key: key.clone(),
             origin,
         };

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
 use ed25519_dalek::SigningKey;
+use sanad_protocol::log::cosignature::MAX_COSIGNATURE_TIME;
 use sanad_protocol::log::merkle::{Frontier, Hash, Subtree, SubtreeSource};
 use sanad_protocol::log::proof::{inclusion_proof, ProveError};
 use sanad_protocol::log::{Checkpoint, Receipt, SignedCheckpoint};
@@ -66,6 +67,8 @@ impl Published {
 pub(crate) struct Tree {
     pub(crate) frontier: Frontier,
     pub(crate) latest: SignedCheckpoint,
+    /// The time on `latest` (verified when it was read back or signed).
+    pub(crate) latest_time: u64,
     pub(crate) key: SigningKey,
     pub(crate) origin: String,
 }
@@ -96,13 +99,15 @@ fn proof_error(e: ProveError<LogStoreError>) -> LogStoreError {
 
 impl Tree {
     /// Append `commitments` (those already in the log are not appended
-    /// again), store the batch with its checkpoint, and return one receipt
-    /// per commitment, in order, against that checkpoint. If storing fails,
-    /// nothing changed, in the store or here.
+    /// again), store the batch with its checkpoint, timed `now` (POSIX
+    /// seconds) or the previous checkpoint's time if the clock is behind it,
+    /// and return one receipt per commitment, in order, against that
+    /// checkpoint. If storing fails, nothing changed, in the store or here.
     pub(crate) fn append(
         &mut self,
         store: &dyn LogStore,
         commitments: &[Commitment],
+        now: u64,
     ) -> Result<Vec<Receipt>, LogStoreError> {
         let first_index = self.frontier.size();
         let mut frontier = self.frontier.clone();
@@ -135,15 +140,17 @@ impl Tree {
             leaves.push(*c);
             positions.push(i);
         }
+        let mut time = self.latest_time;
         let signed = if leaves.is_empty() {
             self.latest.clone()
         } else {
+            time = checkpoint_time(now, self.latest_time);
             let signed = Checkpoint {
                 origin: self.origin.clone(),
                 size: frontier.size(),
                 root: frontier.root(),
             }
-            .sign(&self.key)
+            .sign(&self.key, time)
             .map_err(|_| LogStoreError::Corrupt("the log origin is not the log key's"))?;
             store.append(&AppendBatch {
                 first_index,
@@ -156,6 +163,7 @@ impl Tree {
         let size = frontier.size();
         self.frontier = frontier;
         self.latest = signed.clone();
+        self.latest_time = time;
         let src = BatchTree { memory, store };
         commitments
             .iter()
@@ -170,6 +178,28 @@ impl Tree {
             })
             .collect()
     }
+}
+
+/// The time to put on a new checkpoint: the clock, unless it is behind the
+/// previous checkpoint's time, which it then repeats, so that checkpoint
+/// times never go back (a checkpoint's time bounds when its leaves were
+/// appended from above; repeating a later time keeps that true).
+pub(crate) fn checkpoint_time(now: u64, previous: u64) -> u64 {
+    if now < previous {
+        tracing::warn!(
+            behind_s = previous - now,
+            "the clock is behind the latest log checkpoint; its time is kept"
+        );
+    }
+    now.clamp(previous, MAX_COSIGNATURE_TIME)
+}
+
+/// The system clock in POSIX seconds (0 before the epoch).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn fail(batch: Vec<Pending>, why: &AppendFailure) {
@@ -200,9 +230,10 @@ pub(crate) async fn run(
             continue;
         };
         let commitments: Vec<Commitment> = batch.iter().map(|p| p.commitment).collect();
+        let now = unix_now();
         let joined = tokio::task::spawn_blocking(move || {
             let result = match store.log() {
-                Some(log) => tree.append(log, &commitments),
+                Some(log) => tree.append(log, &commitments, now),
                 None => Err(LogStoreError::Corrupt("the store keeps no log")),
             };
             (tree, result)
