@@ -40,6 +40,7 @@ use sanad_protocol::evidence::verify::{CheckpointRole, NotRun};
 use sanad_protocol::evidence::{
     check_device_chain, commitment, BundleError, CheckId, Manifest, Verdict,
 };
+use sanad_protocol::limits::DEVICE_CLOCK_TOLERANCE_SECS;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
@@ -163,13 +164,15 @@ fn a_valid_bundle_verifies_and_establishes_its_facts() {
     assert_eq!(b.window().device_time, fx::DEVICE_TIME);
     assert_eq!(b.derivatives().len(), 1);
     assert_eq!(b.original_name(), "جدار-الزنزانة.jpg");
-    // Every check of a full bundle ran, but the device time: checkpoints
-    // carry no time yet.
+    assert_eq!(b.window().not_before, Some(fx::checkpoint_time(4)));
+    assert_eq!(
+        b.window().not_after_relay,
+        Some(fx::checkpoint_time(fx::RECEIPT_SIZE))
+    );
+    // Every check of a full bundle ran and passed.
+    assert_eq!(v.checks.len(), 14);
     for c in &v.checks {
-        match c.id {
-            CheckId::DeviceTime => assert_eq!(c.outcome, Outcome::NotRun(NotRun::NoTime)),
-            _ => assert_eq!(c.outcome, Outcome::Passed, "{:?}", c.id),
-        }
+        assert_eq!(c.outcome, Outcome::Passed, "{:?}", c.id);
     }
     // The original is stored as it is: a ZIP tool gives back the bytes.
     let original = entries(&bundle)
@@ -565,6 +568,52 @@ fn a_timestamp_token_for_another_hash_or_from_an_untrusted_tsa_is_rejected() {
     assert!(v
         .failures()
         .any(|e| *e == BundleError::LogFork(CheckpointRole::Anchor(1))));
+}
+
+#[test]
+fn a_back_dated_or_forward_dated_device_time_is_rejected() {
+    let dated = |device_time: u64| {
+        with_parts(|p, log| {
+            let m = Manifest {
+                device_time,
+                ..p.manifest.unverified().clone()
+            };
+            resign(p, log, m, &fx::device());
+        })
+    };
+    let seen = fx::checkpoint_time(4);
+    // Back-dated: before the checkpoint the device had seen, beyond the
+    // clock tolerance.
+    let v = verdict(&dated(seen - DEVICE_CLOCK_TOLERANCE_SECS - 1));
+    assert!(v.verified().is_none());
+    assert_eq!(ids(&v), vec!["device-time-before-seen-checkpoint"]);
+    // Within the tolerance it holds (a device clock a little behind).
+    assert!(verdict(&dated(seen - DEVICE_CLOCK_TOLERANCE_SECS))
+        .verified()
+        .is_some());
+    // Forward-dated: after the checkpoint that includes it (resign appends
+    // the commitment as leaf 9 and signs the checkpoint of 10).
+    let receipt = fx::checkpoint_time(10);
+    assert_rejected(
+        &dated(receipt + DEVICE_CLOCK_TOLERANCE_SECS + 1),
+        "device-time-after-receipt",
+    );
+    // After an anchor's TSA time: the test token is from 2026, so a device
+    // time in 2100 is after it too.
+    let far = 4_102_444_800;
+    let bundle = with_parts(|p, _| {
+        let m = Manifest {
+            device_time: far,
+            ..p.manifest.unverified().clone()
+        };
+        p.manifest = m.sign(&fx::device()).expect("signs");
+    });
+    let v = verdict(&bundle);
+    assert!(
+        ids(&v).contains(&"device-time-after-anchor"),
+        "{:?}",
+        ids(&v)
+    );
 }
 
 #[test]

@@ -144,4 +144,31 @@ mod on_arrival {
             assert_eq!(e.id(), id);
         }
     }
+
+    #[test]
+    fn a_back_dated_or_forward_dated_item_is_refused_on_arrival() {
+        let dated = |device_time: u64| {
+            let mut log = fx::TestLog::new(fx::LOG_SEED, 5);
+            let m = sanad_protocol::evidence::Manifest {
+                device_time,
+                ..fx::manifest(Some(log.seen(4)))
+            };
+            let signed = m.sign(&fx::device()).expect("signs");
+            let c = sanad_protocol::evidence::commitment(&fx::salt(), &signed.hash());
+            let index = log.append(&c);
+            let mut item = fx::evidence_item();
+            item.receipt = log.receipt(c, index, log.size());
+            item.manifest = signed;
+            item.seen_checkpoint = Some(log.checkpoint(4));
+            (item, log.log_key())
+        };
+        let (ok, log) = dated(fx::DEVICE_TIME);
+        assert!(verify_item(&ok, &log, &desk()).is_ok());
+        let (back, log) = dated(fx::checkpoint_time(4) - 601);
+        let e = verify_item(&back, &log, &desk()).expect_err("back-dated");
+        assert_eq!(e.id(), "device-time-before-seen-checkpoint");
+        let (forward, log) = dated(fx::checkpoint_time(6) + 601);
+        let e = verify_item(&forward, &log, &desk()).expect_err("forward-dated");
+        assert_eq!(e.id(), "device-time-after-receipt");
+    }
 }

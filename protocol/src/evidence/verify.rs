@@ -538,13 +538,10 @@ impl Verdict {
     }
 }
 
-/// The time the log key put on a verified checkpoint, if it carries one.
-///
-/// Checkpoints carry no time yet: the relay's timestamped cosignature (C2SP
-/// `tlog-cosignature`) is being added to the log; when it is, this reads it
-/// and the time checks of §7 take effect.
-fn checkpoint_time(_c: &VerifiedCheckpoint) -> Option<u64> {
-    None
+/// The time the log key put on a verified checkpoint: its timestamped
+/// cosignature (C2SP `cosignature/v1`), the relay's word.
+fn checkpoint_time(c: &VerifiedCheckpoint) -> Option<u64> {
+    Some(c.time())
 }
 
 struct Run {
@@ -1093,9 +1090,10 @@ impl VerifiedItem {
 /// Check an item on arrival at the desk (content kind `0x05`), with the
 /// log's key and the desk keys it trusts: the manifest's signature, that the
 /// file reference is the manifest's content, the receipt (checkpoint
-/// signature, inclusion), the commitment, and the seen checkpoint (its
+/// signature, inclusion), the commitment, the seen checkpoint (its
 /// signature, that it is the one the manifest names, and that it is not
-/// larger than the log when the commitment was appended). The decrypted
+/// larger than the log when the commitment was appended), and the device
+/// time against both checkpoints' times. The decrypted
 /// file's hash is the caller's to compare with the manifest's as it streams.
 /// An enrolment that does not hold is reported, not an error: an unenrolled
 /// device's evidence is still evidence.
@@ -1131,6 +1129,22 @@ pub fn verify_item(
             Some(v)
         }
     };
+    let t = m.device_time;
+    if let Some(s) = &seen {
+        if t.saturating_add(DEVICE_CLOCK_TOLERANCE_SECS) < s.time() {
+            return Err(BundleError::DeviceTimeBeforeSeenCheckpoint {
+                device_time: t,
+                seen_time: s.time(),
+            });
+        }
+    }
+    let receipt_time = receipt.checkpoint().time();
+    if t > receipt_time.saturating_add(DEVICE_CLOCK_TOLERANCE_SECS) {
+        return Err(BundleError::DeviceTimeAfterReceipt {
+            device_time: t,
+            receipt_time,
+        });
+    }
     let enrolment = match &item.enrolment {
         None => EnrolmentStatus::NotEnrolled,
         Some(e) => match e.verify() {
