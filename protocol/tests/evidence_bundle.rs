@@ -40,6 +40,7 @@ use sanad_protocol::evidence::verify::{CheckpointRole, NotRun};
 use sanad_protocol::evidence::{
     check_device_chain, commitment, BundleError, CheckId, Manifest, Verdict,
 };
+use sanad_protocol::limits::DEVICE_CLOCK_TOLERANCE_SECS;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
@@ -163,13 +164,15 @@ fn a_valid_bundle_verifies_and_establishes_its_facts() {
     assert_eq!(b.window().device_time, fx::DEVICE_TIME);
     assert_eq!(b.derivatives().len(), 1);
     assert_eq!(b.original_name(), "جدار-الزنزانة.jpg");
-    // Every check of a full bundle ran, but the device time: checkpoints
-    // carry no time yet.
+    assert_eq!(b.window().not_before, Some(fx::checkpoint_time(4)));
+    assert_eq!(
+        b.window().not_after_relay,
+        Some(fx::checkpoint_time(fx::RECEIPT_SIZE))
+    );
+    // Every check of a full bundle ran and passed.
+    assert_eq!(v.checks.len(), 14);
     for c in &v.checks {
-        match c.id {
-            CheckId::DeviceTime => assert_eq!(c.outcome, Outcome::NotRun(NotRun::NoTime)),
-            _ => assert_eq!(c.outcome, Outcome::Passed, "{:?}", c.id),
-        }
+        assert_eq!(c.outcome, Outcome::Passed, "{:?}", c.id);
     }
     // The original is stored as it is: a ZIP tool gives back the bytes.
     let original = entries(&bundle)
@@ -212,20 +215,8 @@ fn a_first_capture_without_seen_checkpoint_and_a_bundle_without_extras_verify() 
             seen_checkpoint: None,
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&fx::device()).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
+        resign(p, log, m, &fx::device());
         p.seen = None;
-        p.anchors.clear();
         p.derivatives.clear();
     });
     let v = verdict(&bundle);
@@ -319,23 +310,7 @@ fn a_manifest_re_signed_by_an_unenrolled_key_is_rejected() {
             device_key: other.verifying_key(),
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&other).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
-        p.seen = Some(LinkedCheckpoint {
-            checkpoint: log.checkpoint(4),
-            proof: log.consistency(4, log.size()),
-        });
-        p.anchors.clear();
+        resign(p, log, m, &other);
     });
     let v = verdict(&bundle);
     assert!(v.verified().is_none());
@@ -596,6 +571,52 @@ fn a_timestamp_token_for_another_hash_or_from_an_untrusted_tsa_is_rejected() {
 }
 
 #[test]
+fn a_back_dated_or_forward_dated_device_time_is_rejected() {
+    let dated = |device_time: u64| {
+        with_parts(|p, log| {
+            let m = Manifest {
+                device_time,
+                ..p.manifest.unverified().clone()
+            };
+            resign(p, log, m, &fx::device());
+        })
+    };
+    let seen = fx::checkpoint_time(4);
+    // Back-dated: before the checkpoint the device had seen, beyond the
+    // clock tolerance.
+    let v = verdict(&dated(seen - DEVICE_CLOCK_TOLERANCE_SECS - 1));
+    assert!(v.verified().is_none());
+    assert_eq!(ids(&v), vec!["device-time-before-seen-checkpoint"]);
+    // Within the tolerance it holds (a device clock a little behind).
+    assert!(verdict(&dated(seen - DEVICE_CLOCK_TOLERANCE_SECS))
+        .verified()
+        .is_some());
+    // Forward-dated: after the checkpoint that includes it (resign appends
+    // the commitment as leaf 9 and signs the checkpoint of 10).
+    let receipt = fx::checkpoint_time(10);
+    assert_rejected(
+        &dated(receipt + DEVICE_CLOCK_TOLERANCE_SECS + 1),
+        "device-time-after-receipt",
+    );
+    // After an anchor's TSA time: the test token is from 2026, so a device
+    // time in 2100 is after it too.
+    let far = 4_102_444_800;
+    let bundle = with_parts(|p, _| {
+        let m = Manifest {
+            device_time: far,
+            ..p.manifest.unverified().clone()
+        };
+        p.manifest = m.sign(&fx::device()).expect("signs");
+    });
+    let v = verdict(&bundle);
+    assert!(
+        ids(&v).contains(&"device-time-after-anchor"),
+        "{:?}",
+        ids(&v)
+    );
+}
+
+#[test]
 fn a_replayed_evidence_id_is_caught_by_the_chain_check() {
     let first = fx::exported();
     // The same device signs a second item that reuses the first one's ID.
@@ -606,23 +627,7 @@ fn a_replayed_evidence_id_is_caught_by_the_chain_check() {
             device_time: fx::DEVICE_TIME + 60,
             ..p.manifest.unverified().clone()
         };
-        p.manifest = m.sign(&fx::device()).expect("signs");
-        let c = commitment(&p.salt, &p.manifest.hash());
-        let mut log = fx::TestLog {
-            key: log.key.clone(),
-            leaves: log.leaves.clone(),
-        };
-        let index = log.append(&c);
-        p.receipt = log.receipt(c, index, log.size());
-        p.latest = LinkedCheckpoint {
-            checkpoint: log.checkpoint(log.size()),
-            proof: vec![],
-        };
-        p.seen = Some(LinkedCheckpoint {
-            checkpoint: log.checkpoint(4),
-            proof: log.consistency(4, log.size()),
-        });
-        p.anchors.clear();
+        resign(p, log, m, &fx::device());
     });
     let a = verdict(&fx::write(&first.parts, fx::CONTENT))
         .into_result()
@@ -772,4 +777,44 @@ fn writing_refuses_an_original_that_is_not_the_manifests() {
         err,
         sanad_protocol::evidence::BundleWriteError::ContentMismatch
     ));
+}
+
+#[test]
+fn a_multi_megabyte_original_is_streamed_and_checked_to_the_last_byte() {
+    // 3 MiB and a bit of non-repeating bytes: several read buffers.
+    let content: Vec<u8> = (0u32..(3 << 20) + 12_345)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let make = |original: &[u8]| {
+        let mut e = fx::exported();
+        let m = Manifest {
+            content_sha256: sha2::Sha256::digest(&content).into(),
+            content_len: content.len() as u64,
+            ..e.parts.manifest.unverified().clone()
+        };
+        let log = fx::TestLog {
+            key: e.log.key.clone(),
+            leaves: e.log.leaves.clone(),
+        };
+        resign(&mut e.parts, &log, m, &fx::device());
+        e.parts.derivatives.clear();
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let bundle = fx::write(&e.parts, &content);
+        // Swap the original's bytes for `original` (same name).
+        let name = original_entry(&bundle);
+        for (n, d) in entries(&bundle) {
+            let o = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+            z.start_file(n.as_str(), o).expect("start");
+            z.write_all(if n == name { original } else { &d })
+                .expect("write");
+        }
+        z.finish().expect("finish").into_inner()
+    };
+    use sha2::Digest as _;
+    let v = verdict(&make(&content));
+    assert!(v.verified().is_some(), "{:?}", ids(&v));
+    let mut changed = content.clone();
+    changed[2 << 20] ^= 0x40;
+    assert_rejected(&make(&changed), "content-hash-mismatch");
+    assert_rejected(&make(&content[..content.len() - 1]), "content-truncated");
 }

@@ -97,3 +97,78 @@ fn every_truncation_and_a_trailing_byte_are_refused() {
         Err(ContentError::Malformed(DecodeError::TrailingBytes(1)))
     );
 }
+
+mod on_arrival {
+    use super::fx;
+    use sanad_protocol::evidence::{verify_item, BundleError, EnrolmentStatus, Salt};
+
+    fn desk() -> Vec<ed25519_dalek::VerifyingKey> {
+        vec![fx::desk().verifying_key()]
+    }
+
+    #[test]
+    fn a_sound_item_verifies_on_arrival_with_its_enrolment() {
+        let log = fx::capture().log.log_key();
+        let v = verify_item(&fx::evidence_item(), &log, &desk()).expect("verifies");
+        assert!(
+            matches!(v.enrolment(), EnrolmentStatus::Enrolled(e) if e.record().device_label == "device 3")
+        );
+        assert_eq!(v.seen_checkpoint().map(|c| c.size()), Some(4));
+        assert_eq!(v.receipt().leaf_index(), 5);
+        let untrusted = verify_item(&fx::evidence_item(), &log, &[]).expect("verifies");
+        assert_eq!(
+            untrusted.enrolment(),
+            &EnrolmentStatus::Invalid(BundleError::DeskKeyUntrusted)
+        );
+        let mut unenrolled = fx::evidence_item();
+        unenrolled.enrolment = None;
+        let v = verify_item(&unenrolled, &log, &desk()).expect("still evidence");
+        assert_eq!(v.enrolment(), &EnrolmentStatus::NotEnrolled);
+    }
+
+    #[test]
+    fn a_tampered_item_is_refused_on_arrival_with_its_error() {
+        let log = fx::capture().log.log_key();
+        let other_log = fx::TestLog::new(fx::OTHER_LOG_SEED, 1).log_key();
+        let mut salted = fx::evidence_item();
+        salted.salt = Salt::from_bytes([0; 32]);
+        let mut other_leaf = fx::evidence_item();
+        other_leaf.receipt.leaf_index = 4;
+        let cases = [
+            (salted, &log, "commitment-mismatch"),
+            (fx::evidence_item(), &other_log, "receipt-other-log"),
+            (other_leaf, &log, "inclusion-other-leaf"),
+        ];
+        for (item, key, id) in cases {
+            let e = verify_item(&item, key, &desk()).expect_err(id);
+            assert_eq!(e.id(), id);
+        }
+    }
+
+    #[test]
+    fn a_back_dated_or_forward_dated_item_is_refused_on_arrival() {
+        let dated = |device_time: u64| {
+            let mut log = fx::TestLog::new(fx::LOG_SEED, 5);
+            let m = sanad_protocol::evidence::Manifest {
+                device_time,
+                ..fx::manifest(Some(log.seen(4)))
+            };
+            let signed = m.sign(&fx::device()).expect("signs");
+            let c = sanad_protocol::evidence::commitment(&fx::salt(), &signed.hash());
+            let index = log.append(&c);
+            let mut item = fx::evidence_item();
+            item.receipt = log.receipt(c, index, log.size());
+            item.manifest = signed;
+            item.seen_checkpoint = Some(log.checkpoint(4));
+            (item, log.log_key())
+        };
+        let (ok, log) = dated(fx::DEVICE_TIME);
+        assert!(verify_item(&ok, &log, &desk()).is_ok());
+        let (back, log) = dated(fx::checkpoint_time(4) - 601);
+        let e = verify_item(&back, &log, &desk()).expect_err("back-dated");
+        assert_eq!(e.id(), "device-time-before-seen-checkpoint");
+        let (forward, log) = dated(fx::checkpoint_time(6) + 601);
+        let e = verify_item(&forward, &log, &desk()).expect_err("forward-dated");
+        assert_eq!(e.id(), "device-time-after-receipt");
+    }
+}

@@ -46,8 +46,8 @@ pub use manifest::{
     SignedManifest, VerifiedManifest,
 };
 pub use verify::{
-    verify_bundle, BundleError, CaptureWindow, Check, CheckId, Outcome, Verdict, VerifiedBundle,
-    VerifyOptions,
+    verify_bundle, verify_item, BundleError, CaptureWindow, Check, CheckId, EnrolmentStatus,
+    Outcome, Verdict, VerifiedBundle, VerifiedItem, VerifyOptions,
 };
 
 /// A signature that does not verify under the key it names.

@@ -538,13 +538,10 @@ impl Verdict {
     }
 }
 
-/// The time the log key put on a verified checkpoint, if it carries one.
-///
-/// Checkpoints carry no time yet: the relay's timestamped cosignature (C2SP
-/// `tlog-cosignature`) is being added to the log; when it is, this reads it
-/// and the time checks of §7 take effect.
-fn checkpoint_time(_c: &VerifiedCheckpoint) -> Option<u64> {
-    None
+/// The time the log key put on a verified checkpoint: its timestamped
+/// cosignature (C2SP `cosignature/v1`), the relay's word.
+fn checkpoint_time(c: &VerifiedCheckpoint) -> Option<u64> {
+    Some(c.time())
 }
 
 struct Run {
@@ -724,6 +721,18 @@ fn verify_later(
     Ok(v)
 }
 
+fn receipt_error(e: ReceiptError) -> BundleError {
+    match e {
+        ReceiptError::Checkpoint(CheckpointError::WrongOrigin) => BundleError::ReceiptOtherLog,
+        ReceiptError::Checkpoint(_) => {
+            BundleError::CheckpointSignatureInvalid(CheckpointRole::Receipt)
+        }
+        ReceiptError::Proof(ProofError::RootMismatch) => BundleError::InclusionOtherLeaf,
+        ReceiptError::Proof(_) => BundleError::InclusionProofInvalid,
+        _ => BundleError::PartMalformed(Part::Receipt),
+    }
+}
+
 fn tsa_error(n: u8, e: TsaError) -> BundleError {
     use TsaError as T;
     match e {
@@ -811,15 +820,7 @@ fn verify_into<R: Read + Seek>(
     }
     let receipt = run.result(
         CheckId::Receipt,
-        p.receipt.verify(&p.log_key).map_err(|e| match e {
-            ReceiptError::Checkpoint(CheckpointError::WrongOrigin) => BundleError::ReceiptOtherLog,
-            ReceiptError::Checkpoint(_) => {
-                BundleError::CheckpointSignatureInvalid(CheckpointRole::Receipt)
-            }
-            ReceiptError::Proof(ProofError::RootMismatch) => BundleError::InclusionOtherLeaf,
-            ReceiptError::Proof(_) => BundleError::InclusionProofInvalid,
-            _ => BundleError::PartMalformed(Part::Receipt),
-        }),
+        p.receipt.verify(&p.log_key).map_err(receipt_error),
     );
     run.result(
         CheckId::Commitment,
@@ -1033,6 +1034,135 @@ fn verify_into<R: Read + Seek>(
         anchors,
         derivatives,
         original_name: c.original_name().to_string(),
+    })
+}
+
+// ------------------------------------------------------------ on arrival
+
+/// Whether the device of an item is enrolled, as far as the desk can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnrolmentStatus {
+    /// Enrolled by a trusted desk key: "device X of organisation Y".
+    Enrolled(Box<VerifiedEnrolment>),
+    /// The item carries no enrolment.
+    NotEnrolled,
+    /// The item carries an enrolment that does not hold: its signature,
+    /// another device key (`device-not-enrolled`), or a desk key that is
+    /// not trusted.
+    Invalid(BundleError),
+}
+
+/// An evidence item as the desk receives it, checked. Only [`verify_item`]
+/// makes one.
+#[derive(Clone, Debug)]
+pub struct VerifiedItem {
+    manifest: VerifiedManifest,
+    receipt: VerifiedReceipt,
+    seen: Option<VerifiedCheckpoint>,
+    enrolment: EnrolmentStatus,
+}
+
+impl VerifiedItem {
+    /// The verified manifest.
+    pub fn manifest(&self) -> &VerifiedManifest {
+        &self.manifest
+    }
+    /// The verified receipt of its commitment.
+    pub fn receipt(&self) -> &VerifiedReceipt {
+        &self.receipt
+    }
+    /// The verified checkpoint the device had seen, if it names one. Its
+    /// consistency with the receipt's checkpoint needs a proof from the log
+    /// ([`crate::log::proof::verify_consistency`]), which the bundle carries.
+    pub fn seen_checkpoint(&self) -> Option<&VerifiedCheckpoint> {
+        self.seen.as_ref()
+    }
+    /// Whether the device is enrolled.
+    pub fn enrolment(&self) -> &EnrolmentStatus {
+        &self.enrolment
+    }
+    /// This item for [`super::check_device_chain`].
+    pub fn chain_item(&self) -> ChainItem {
+        ChainItem::from(&self.manifest)
+    }
+}
+
+/// Check an item on arrival at the desk (content kind `0x05`), with the
+/// log's key and the desk keys it trusts: the manifest's signature, that the
+/// file reference is the manifest's content, the receipt (checkpoint
+/// signature, inclusion), the commitment, the seen checkpoint (its
+/// signature, that it is the one the manifest names, and that it is not
+/// larger than the log when the commitment was appended), and the device
+/// time against both checkpoints' times. The decrypted
+/// file's hash is the caller's to compare with the manifest's as it streams.
+/// An enrolment that does not hold is reported, not an error: an unenrolled
+/// device's evidence is still evidence.
+pub fn verify_item(
+    item: &crate::content::EvidenceItem,
+    log: &LogKey,
+    trusted_desk_keys: &[VerifyingKey],
+) -> Result<VerifiedItem, BundleError> {
+    let manifest = item
+        .manifest
+        .verify()
+        .map_err(|_| BundleError::ManifestSignatureInvalid)?;
+    let m = manifest.manifest();
+    if item.file.sha256 != m.content_sha256 || item.file.size != m.content_len {
+        return Err(BundleError::ContentHashMismatch);
+    }
+    let receipt = item.receipt.verify(log).map_err(receipt_error)?;
+    if !matches(receipt.commitment(), &item.salt, &manifest.hash()) {
+        return Err(BundleError::CommitmentMismatch);
+    }
+    let seen = match (&m.seen_checkpoint, &item.seen_checkpoint) {
+        (None, None) => None,
+        (None, Some(_)) => return Err(BundleError::SeenCheckpointUnexpected),
+        (Some(_), None) => return Err(BundleError::SeenCheckpointMissing),
+        (Some(claimed), Some(note)) => {
+            let v = verify_checkpoint(note, log, CheckpointRole::Seen)?;
+            if v.size() != claimed.size || *v.root() != claimed.root {
+                return Err(BundleError::SeenCheckpointMismatch);
+            }
+            if v.size() > receipt.leaf_index() {
+                return Err(BundleError::SeenCheckpointAfterCommitment);
+            }
+            Some(v)
+        }
+    };
+    let t = m.device_time;
+    if let Some(s) = &seen {
+        if t.saturating_add(DEVICE_CLOCK_TOLERANCE_SECS) < s.time() {
+            return Err(BundleError::DeviceTimeBeforeSeenCheckpoint {
+                device_time: t,
+                seen_time: s.time(),
+            });
+        }
+    }
+    let receipt_time = receipt.checkpoint().time();
+    if t > receipt_time.saturating_add(DEVICE_CLOCK_TOLERANCE_SECS) {
+        return Err(BundleError::DeviceTimeAfterReceipt {
+            device_time: t,
+            receipt_time,
+        });
+    }
+    let enrolment = match &item.enrolment {
+        None => EnrolmentStatus::NotEnrolled,
+        Some(e) => match e.verify() {
+            Err(_) => EnrolmentStatus::Invalid(BundleError::EnrolmentSignatureInvalid),
+            Ok(v) if v.record().device_key != m.device_key => {
+                EnrolmentStatus::Invalid(BundleError::DeviceNotEnrolled)
+            }
+            Ok(v) if !trusted_desk_keys.contains(&v.record().desk_key) => {
+                EnrolmentStatus::Invalid(BundleError::DeskKeyUntrusted)
+            }
+            Ok(v) => EnrolmentStatus::Enrolled(Box::new(v)),
+        },
+    };
+    Ok(VerifiedItem {
+        manifest,
+        receipt,
+        seen,
+        enrolment,
     })
 }
 

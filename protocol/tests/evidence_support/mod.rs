@@ -27,6 +27,13 @@ pub const OTHER_LOG_SEED: [u8; 32] = [0x11; 32];
 /// 2023-11-14T22:13:20Z.
 pub const DEVICE_TIME: u64 = 1_700_000_000;
 
+/// When the test log signed its checkpoint of `size` leaves: ten minutes a
+/// leaf, so that the checkpoint of 4 (the one the device had seen) is 20
+/// minutes before [`DEVICE_TIME`] and the one of 6 (the receipt's) is at it.
+pub fn checkpoint_time(size: u64) -> u64 {
+    DEVICE_TIME - 3_600 + 600 * size
+}
+
 /// The captured bytes of the example item.
 pub const CONTENT: &[u8] = b"\xff\xd8\xff\xe0 a photograph of a cell wall, as JPEG bytes would be";
 
@@ -154,13 +161,18 @@ impl TestLog {
         self.leaves.len() as u64
     }
 
+    /// The checkpoint of `size` leaves, signed at [`checkpoint_time`].
     pub fn checkpoint(&self, size: u64) -> SignedCheckpoint {
+        self.checkpoint_at(size, checkpoint_time(size))
+    }
+
+    pub fn checkpoint_at(&self, size: u64, time: u64) -> SignedCheckpoint {
         Checkpoint {
             origin: log_origin(&self.key.verifying_key()),
             size,
             root: self.root(size),
         }
-        .sign(&self.key)
+        .sign(&self.key, time)
         .expect("sign checkpoint")
     }
 
