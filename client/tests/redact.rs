@@ -230,7 +230,7 @@ struct Bits {
 impl Bits {
     fn put(&mut self, value: u32, n: u32) {
         for i in 0..n {
-            if self.used % 8 == 0 {
+            if self.used & 7 == 0 {
                 self.bytes.push(0);
             }
             let bit = ((value >> i) & 1) as u8;
@@ -762,7 +762,7 @@ fn large_scans_stream_through_in_bounded_steps() {
     // 8 MiB of scan data (no 0xFF): copied through the 64 KiB buffer.
     let mut j = vec![0xFF, 0xD8];
     j.extend(jpeg_frame(false));
-    j.extend(std::iter::repeat(BLOCK).take(8 << 20));
+    j.extend(vec![BLOCK; 8 << 20]);
     j.extend_from_slice(&[0xFF, 0xD9]);
     let mut sink = io::sink();
     let summary = strip_metadata(j.as_slice(), &mut sink, "image/jpeg").expect("cleaned");

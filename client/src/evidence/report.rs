@@ -344,13 +344,14 @@ h1 { font-size: 1.6em; margin: 0 0 .3em; }
 h2 { font-size: 1.25em; margin: 1.4em 0 .4em; border-bottom: 1px solid #999; }
 h3 { font-size: 1.05em; margin: 1.1em 0 .3em; }
 p { margin: .4em 0; }
+dt { font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0; }
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: start; vertical-align: top; }
 th { background: #f0f0f0; font-weight: 600; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.facts th { width: 30%; }
 code, .id { font-family: ui-monospace, 'DejaVu Sans Mono', 'Noto Sans Mono', monospace; font-size: .92em;
-  overflow-wrap: anywhere; word-break: break-all; unicode-bidi: isolate; direction: ltr; }
+  overflow-wrap: anywhere; unicode-bidi: isolate; direction: ltr; }
 pre { background: #f5f5f5; border: 1px solid #ccc; padding: .5em .8em; white-space: pre-wrap; direction: ltr; text-align: left; }
 .verdict { border: 2px solid; padding: .5em .8em; font-weight: 700; margin: .6em 0; }
 .ok { border-color: #1a7f37; color: #0f5323; background: #eef8f0; }
