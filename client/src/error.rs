@@ -90,6 +90,40 @@ pub enum ClientError {
     /// The TLS or QUIC configuration could not be built.
     #[error("the secure transport could not be set up: {0}")]
     Setup(String),
+
+    /// The relay answered with another transparency log's checkpoint or
+    /// receipt than the log asked about (another key), or with a checkpoint
+    /// that names no Sanad log.
+    #[error("the relay answered for another transparency log")]
+    LogWrongLog,
+
+    /// A checkpoint, receipt or proof from the relay's log does not verify,
+    /// or answers another question than the one asked.
+    #[error("the transparency log's answer does not verify: {0}")]
+    LogBadProof(crate::log::LogProofError),
+
+    /// Two checkpoints signed by the log's key cannot both be true: the
+    /// same size with two roots, or a newer tree the relay cannot prove
+    /// extends an older one. The log shows different histories: keep both
+    /// checkpoints as evidence.
+    #[error("the transparency log forked: its tree of {newer} leaves does not extend its tree of {older}")]
+    LogFork {
+        /// The older (smaller) tree size.
+        older: u64,
+        /// The newer tree size.
+        newer: u64,
+    },
+
+    /// The relay serves a smaller log than one it signed a checkpoint for.
+    #[error(
+        "the transparency log went back: it signed a tree of {seen} leaves and now serves {served}"
+    )]
+    LogRollback {
+        /// The size of the checkpoint seen before.
+        seen: u64,
+        /// The size the relay serves now.
+        served: u64,
+    },
 }
 
 impl ClientError {

@@ -11,6 +11,9 @@
 //!   every socket and timer.
 //! - [`mailbox`]: create, deposit, list, fetch, acknowledge; owner-signed
 //!   requests with the relay clock offset.
+//! - [`log`]: the relay's transparency log: its key, appends with verified
+//!   receipts, checkpoints, consistency and inclusion proofs; everything
+//!   verified before it is returned, forks and rollbacks named.
 //! - [`blob`]: resumable, streaming uploads and verified downloads in fixed
 //!   segments, memory bounded by the segments in flight.
 //! - [`profile`]: the profile directory on the device: the Argon2id-wrapped
@@ -43,6 +46,7 @@ pub mod error;
 pub mod evidence;
 pub mod i18n;
 pub mod limits;
+pub mod log;
 pub mod mailbox;
 pub mod messenger;
 pub mod mls;

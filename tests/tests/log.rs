@@ -4,6 +4,10 @@
 //! checkpoints; the tree and its checkpoints survive a restart and a
 //! SIGKILL; and a checkpoint with a bad signature, a receipt for another
 //! leaf and a proof against another tree each fail with their own error.
+//! Through the client's typed log API (`sanad_client::log`): an append gets
+//! a verified receipt whose time lies within the test's wall-clock window,
+//! checkpoints are proven consistent, and another relay's log or a forged
+//! history is refused by name.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -11,10 +15,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::Rng;
-use sanad_client::{Client, ConnectOptions, TransportMode};
+use sanad_client::{Client, ClientError, ConnectOptions, TransportMode};
 use sanad_protocol::log::merkle::Hash;
 use sanad_protocol::log::proof::{verify_consistency, verify_inclusion, ProofError};
-use sanad_protocol::log::{CheckpointError, LogKey, ReceiptError, VerifiedCheckpoint};
+use sanad_protocol::log::{Checkpoint, CheckpointError, LogKey, ReceiptError, VerifiedCheckpoint};
 use sanad_protocol::request::{LogAppend, LogConsistency, LogInclusion};
 use sanad_protocol::{Commitment, Receipt, Request, Response, SignedCheckpoint};
 use sanad_tests::harness::{free_port, ChildRelay, TestRelay};
@@ -355,4 +359,138 @@ async fn acknowledged_appends_survive_sigkill() {
         acked_total > 0,
         "nothing was acknowledged in {rounds} rounds"
     );
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_log_api_gives_timed_verified_receipts_and_proofs_and_refuses_other_logs_and_forks(
+) {
+    let relay = TestRelay::start().await;
+    let client = relay.client().await;
+    let log = client.log_key().await.expect("the relay's log key");
+    assert_eq!(
+        log,
+        log_key_of(relay.data_dir()),
+        "learned over the pinned connection"
+    );
+    let first = client.log_checkpoint(&log).await.expect("a checkpoint");
+
+    // An append: a receipt verified against the commitment sent, timed by
+    // the relay within this test's clock window.
+    let before = unix_now();
+    let r = client
+        .log_append(&log, commitment(42, 0))
+        .await
+        .expect("appended");
+    let after = unix_now();
+    assert_eq!(r.commitment(), &commitment(42, 0));
+    assert!(
+        (before..=after).contains(&r.checkpoint().time()),
+        "receipt timed {} outside {before}..={after}",
+        r.checkpoint().time()
+    );
+    let offline = Receipt::parse(r.to_text().as_bytes())
+        .expect("the stored receipt parses")
+        .verify(&log)
+        .expect("and verifies offline");
+    assert_eq!(offline, r);
+    // Sending the same append again (a retry) is the same leaf.
+    let again = client
+        .log_append(&log, commitment(42, 0))
+        .await
+        .expect("appended again");
+    assert_eq!(again.leaf_index(), r.leaf_index());
+    for i in 1..5 {
+        client
+            .log_append(&log, commitment(42, i))
+            .await
+            .expect("appended");
+    }
+
+    // Consistency between two checkpoints, checked by the client and again here.
+    let latest = client.log_checkpoint(&log).await.expect("a checkpoint");
+    assert_eq!(latest.size(), 5);
+    assert!(latest.time() >= r.checkpoint().time() && latest.time() <= unix_now());
+    let p = client
+        .log_consistency(&log, r.checkpoint(), &latest)
+        .await
+        .expect("the newer tree extends the older");
+    assert!(!p.hashes().is_empty());
+    verify_consistency(
+        r.checkpoint().size(),
+        latest.size(),
+        p.hashes(),
+        r.checkpoint().root(),
+        latest.root(),
+    )
+    .expect("genuine proof");
+    let extended = client
+        .log_checkpoint_extending(&log, &first)
+        .await
+        .expect("the latest extends the first");
+    assert_eq!(extended.to().size(), 5);
+    let fresh = client
+        .log_inclusion(&log, r.leaf_index(), &latest)
+        .await
+        .expect("the first leaf against the latest checkpoint");
+    assert_eq!(
+        (fresh.commitment(), fresh.checkpoint().size()),
+        (&commitment(42, 0), 5)
+    );
+
+    // Another relay's log: its key does not accept this relay's answers.
+    let other = TestRelay::start().await;
+    let other_client = other.client().await;
+    let other_log = other_client.log_key().await.expect("the other log key");
+    assert_ne!(other_log, log);
+    assert!(matches!(
+        client.log_checkpoint(&other_log).await,
+        Err(ClientError::LogWrongLog)
+    ));
+    // (The relay appends it, to its own log: the receipt is refused.)
+    assert!(matches!(
+        client.log_append(&other_log, commitment(42, 9)).await,
+        Err(ClientError::LogWrongLog)
+    ));
+    let other_checkpoint = other_client
+        .log_checkpoint(&other_log)
+        .await
+        .expect("the other log's checkpoint");
+    assert!(matches!(
+        client
+            .log_consistency(&log, &other_checkpoint, &latest)
+            .await,
+        Err(ClientError::LogWrongLog)
+    ));
+
+    // A history the relay never had, signed with its own log key (as if it
+    // had shown someone another view): nothing links it to the real tree.
+    let keys = sanad_relay::keys::load(relay.data_dir()).expect("relay keys");
+    let forge = |size: u64| {
+        Checkpoint {
+            origin: log.origin().to_string(),
+            size,
+            root: [0x11; 32],
+        }
+        .sign(keys.log_signing_key(), unix_now())
+        .expect("sign")
+        .verify(&log)
+        .expect("signed by the log key")
+    };
+    assert!(matches!(
+        client.log_checkpoint_extending(&log, &forge(3)).await,
+        Err(ClientError::LogFork { older: 3, newer: 6 })
+    ));
+    assert!(matches!(
+        client.log_consistency(&log, &forge(5), &latest).await,
+        Err(ClientError::LogFork { older: 5, newer: 5 })
+    ));
+    other_client.close().await;
+    client.close().await;
 }

@@ -144,6 +144,7 @@ impl Log {
             frontier,
             latest,
             latest_time,
+            clock_behind: false,
             key: key.clone(),
             origin,
         };

@@ -69,6 +69,9 @@ pub(crate) struct Tree {
     pub(crate) latest: SignedCheckpoint,
     /// The time on `latest` (verified when it was read back or signed).
     pub(crate) latest_time: u64,
+    /// Whether the clock was behind `latest_time` at the last checkpoint
+    /// (so that this is logged once, not once per batch).
+    pub(crate) clock_behind: bool,
     pub(crate) key: SigningKey,
     pub(crate) origin: String,
 }
@@ -141,10 +144,18 @@ impl Tree {
             positions.push(i);
         }
         let mut time = self.latest_time;
+        let mut behind = self.clock_behind;
         let signed = if leaves.is_empty() {
             self.latest.clone()
         } else {
             time = checkpoint_time(now, self.latest_time);
+            behind = now < self.latest_time;
+            if behind && !self.clock_behind {
+                tracing::warn!(
+                    behind_s = self.latest_time - now,
+                    "the clock is behind the latest log checkpoint; new checkpoints keep its time"
+                );
+            }
             let signed = Checkpoint {
                 origin: self.origin.clone(),
                 size: frontier.size(),
@@ -164,6 +175,7 @@ impl Tree {
         self.frontier = frontier;
         self.latest = signed.clone();
         self.latest_time = time;
+        self.clock_behind = behind;
         let src = BatchTree { memory, store };
         commitments
             .iter()
@@ -185,12 +197,6 @@ impl Tree {
 /// times never go back (a checkpoint's time bounds when its leaves were
 /// appended from above; repeating a later time keeps that true).
 pub(crate) fn checkpoint_time(now: u64, previous: u64) -> u64 {
-    if now < previous {
-        tracing::warn!(
-            behind_s = previous - now,
-            "the clock is behind the latest log checkpoint; its time is kept"
-        );
-    }
     now.clamp(previous, MAX_COSIGNATURE_TIME)
 }
 
@@ -280,5 +286,17 @@ pub(crate) async fn run(
                 fail(batch, &AppendFailure::Failed(e.to_string()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_time_is_the_clock_but_never_before_the_previous_nor_beyond_the_range() {
+        assert_eq!(checkpoint_time(1_000, 900), 1_000);
+        assert_eq!(checkpoint_time(900, 1_000), 1_000);
+        assert_eq!(checkpoint_time(u64::MAX, 0), MAX_COSIGNATURE_TIME);
     }
 }
