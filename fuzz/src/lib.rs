@@ -213,6 +213,8 @@ pub fn evidence_bundle(data: &[u8]) {
             .all(|c| !matches!(c.outcome, Outcome::Failed(_)))),
         None => assert!(v.failures().next().is_some(), "rejected without a reason"),
     }
+}
+
 /// The RFC 3161 decoders (`docs/anchoring.md`) on the input taken as a
 /// timestamp response, as a token and as a trusted certificate: nothing
 /// panics; a token taken from a response lies inside it and within the
