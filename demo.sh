@@ -62,6 +62,29 @@ rm -f "$data/report-saved.pdf"
 "$sanad" --profile "$alice" save "$id" --out "$data/report-saved.pdf"
 cmp "$data/report.pdf" "$data/report-saved.pdf" && echo "-- The saved file is byte-identical."
 
+echo "== Evidence: Bob documents, Alice's desk receives, anyone verifies =="
+echo "-- Bob shows his device's evidence key; Alice enrols it (in person, in real life)"
+key=$("$sanad" --profile "$bob" --json evidence key | grep -o '"device_key": "[0-9a-f]*"' | cut -d'"' -f4)
+"$sanad" --profile "$alice" evidence enrol --key "$key" --label "device 3" --org "Partner organisation Y" --send-to Bob
+"$sanad" --profile "$bob" --quiet sync
+echo "-- Bob captures a photo and a written testimony for case LY-2026-0042"
+head -c $((200 * 1024)) /dev/urandom > "$data/photo.jpg"
+"$sanad" --profile "$bob" --lang ar evidence capture "$data/photo.jpg" --case LY-2026-0042 --to alice \
+  --field incident_date=2026-03-17 --field testimony_language=ar-LY
+echo "قال: أبقونا في الظلام تسعة أيام." | "$sanad" --profile "$bob" evidence capture --testimony-from-stdin --case LY-2026-0042 --to alice
+echo "-- Alice's desk syncs: each item is downloaded and checked on arrival"
+"$sanad" --profile "$alice" sync
+"$sanad" --profile "$alice" --lang fr evidence list
+ids=$("$sanad" --profile "$alice" --json evidence list | grep -o '"id": "[0-9a-f]*"' | cut -d'"' -f4)
+rm -rf "$data/case-LY-2026-0042"
+# shellcheck disable=SC2086
+"$sanad" --profile "$alice" evidence export $ids --out "$data/case-LY-2026-0042"
+desk_key=$("$sanad" --profile "$alice" --json evidence desk-key | grep -o '"desk_key": "[0-9a-f]*"' | cut -d'"' -f4)
+echo "-- Anyone, offline, without a profile: sanad verify"
+"$sanad" verify --desk-key "$desk_key" "$data/case-LY-2026-0042"
+"$sanad" --profile "$bob" --quiet sync
+"$sanad" --profile "$bob" evidence list
+
 echo "== Stopping the relay (SIGTERM: finishes in-flight writes, flushes) =="
 stop_relay
 trap - EXIT

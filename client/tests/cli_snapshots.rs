@@ -63,6 +63,19 @@ const COMMANDS: &[&[&str]] = &[
     &["settings"],
     &["update-keys"],
     &["panic"],
+    &["evidence"],
+    &["evidence", "capture"],
+    &["evidence", "list"],
+    &["evidence", "show"],
+    &["evidence", "export"],
+    &["evidence", "redact"],
+    &["evidence", "key"],
+    &["evidence", "desk"],
+    &["evidence", "enrol"],
+    &["evidence", "devices"],
+    &["evidence", "desk-key"],
+    &["anchor"],
+    &["verify"],
 ];
 
 /// What exists before a case runs.
@@ -136,6 +149,9 @@ fn cases() -> Vec<Case> {
     let damaged = damaged_invite();
     cases.extend([
         Case::new("error-no-command", Setup::Nothing).run(&[], &[]),
+        Case::new("verify-missing-bundle", Setup::Nothing).run(&[], &["verify", "<TMP>/none.zip"]),
+        Case::new("verify-bad-desk-key", Setup::Nothing)
+            .run(&[], &["verify", "--desk-key", "12ab", "<TMP>/none.zip"]),
         Case::new("error-missing-arguments", Setup::Nothing).run(&[], &["send"]),
         Case::new("error-unknown-option", Setup::Nothing).run(&[], &["sync", "--fast"]),
         Case::new("error-missing-profile", Setup::Nothing)

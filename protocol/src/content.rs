@@ -27,7 +27,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::codec::{Reader, Writer};
 use crate::error::DecodeError;
-use crate::evidence::{ManifestError, Salt, SignedEnrolment, SignedManifest};
+use crate::evidence::{EvidenceId, ManifestError, Salt, SignedEnrolment, SignedManifest};
 use crate::ids::{BlobId, OwnerKey, ReceiveId, SendId};
 use crate::limits::{
     MAX_AGE_IDENTITY_LEN, MAX_BLOB_LEN, MAX_CONTENT_LEN, MAX_DISPLAY_NAME_LEN, MAX_FILE_NAME_LEN,
@@ -56,6 +56,10 @@ pub mod kind {
     pub const WELCOME: u8 = 0x04;
     /// [`Content::Evidence`](super::Content::Evidence).
     pub const EVIDENCE: u8 = 0x05;
+    /// [`Content::Enrolment`](super::Content::Enrolment).
+    pub const ENROLMENT: u8 = 0x06;
+    /// [`Content::EvidenceConfirmed`](super::Content::EvidenceConfirmed).
+    pub const EVIDENCE_CONFIRMED: u8 = 0x07;
 }
 
 /// One message from one client to another.
@@ -80,6 +84,17 @@ pub enum Content {
     Welcome(GroupWelcome),
     /// An evidence item, from a documenter's device to the desk group.
     Evidence(Box<EvidenceItem>),
+    /// The desk's signed enrolment of a device's evidence key, sent to
+    /// that device so it includes it with what it captures.
+    Enrolment(Box<SignedEnrolment>),
+    /// The desk tells a device it has one of its items, and whether every
+    /// check passed (the device may then delete its spool copy).
+    EvidenceConfirmed {
+        /// The item's evidence ID (from its manifest).
+        evidence_id: EvidenceId,
+        /// Whether every check the desk runs on arrival passed.
+        verified: bool,
+    },
 }
 
 /// What a documenter's device sends the desk for one captured item: the
@@ -271,6 +286,8 @@ impl Content {
             Content::Hello { .. } => kind::HELLO,
             Content::Welcome(_) => kind::WELCOME,
             Content::Evidence(_) => kind::EVIDENCE,
+            Content::Enrolment(_) => kind::ENROLMENT,
+            Content::EvidenceConfirmed { .. } => kind::EVIDENCE_CONFIRMED,
         }
     }
 
@@ -326,6 +343,14 @@ impl Content {
                 }
                 write_file_ref(&mut w, &e.file);
             }
+            Content::Enrolment(en) => w.short_bytes(&en.to_bytes()),
+            Content::EvidenceConfirmed {
+                evidence_id,
+                verified,
+            } => {
+                w.put(&evidence_id.0);
+                w.u8(u8::from(*verified));
+            }
         }
         debug_assert_eq!(w.buf.len(), len, "encoded length was computed exactly");
         Ok(Zeroizing::new(w.buf))
@@ -356,6 +381,8 @@ impl Content {
                     + e.enrolment.as_ref().map_or(0, |en| 2 + en.to_bytes().len())
                     + check_file_ref(&e.file)?
             }
+            Content::Enrolment(en) => header + 2 + en.to_bytes().len(),
+            Content::EvidenceConfirmed { .. } => header + EvidenceId::LEN + 1,
             Content::Hello {
                 display_name,
                 key_packages,
@@ -438,6 +465,16 @@ impl Content {
                 })
             }
             kind::EVIDENCE => Content::Evidence(Box::new(read_evidence(&mut r)?)),
+            kind::ENROLMENT => {
+                let bytes = r.short_bytes("enrolment", MAX_SIGNED_ENROLMENT_LEN)?;
+                Content::Enrolment(Box::new(
+                    SignedEnrolment::decode(bytes).map_err(ContentError::Malformed)?,
+                ))
+            }
+            kind::EVIDENCE_CONFIRMED => Content::EvidenceConfirmed {
+                evidence_id: EvidenceId(r.array()?),
+                verified: r.bool("verified")?,
+            },
             other => return Err(ContentError::UnknownKind(other)),
         };
         r.finish()?;
@@ -811,6 +848,11 @@ impl fmt::Debug for Content {
                 .finish(),
             Content::Welcome(g) => f.debug_tuple("Welcome").field(g).finish(),
             Content::Evidence(e) => f.debug_tuple("Evidence").field(e).finish(),
+            Content::Enrolment(e) => f.debug_tuple("Enrolment").field(e).finish(),
+            Content::EvidenceConfirmed { verified, .. } => f
+                .debug_struct("EvidenceConfirmed")
+                .field("verified", verified)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -923,8 +965,8 @@ mod tests {
     #[test]
     fn an_unknown_kind_is_reported_as_such_whatever_follows() {
         assert_eq!(
-            Content::decode(&[1, 0x06, 1, 2, 3]),
-            Err(ContentError::UnknownKind(6))
+            Content::decode(&[1, 0x08, 1, 2, 3]),
+            Err(ContentError::UnknownKind(8))
         );
         assert_eq!(Content::decode(&[1, 0]), Err(ContentError::UnknownKind(0)));
         assert_eq!(

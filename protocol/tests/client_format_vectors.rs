@@ -808,6 +808,53 @@ fn content_cases() -> Vec<Case> {
                 ],
             )
         },
+        {
+            let e = evidence_support::evidence_item();
+            let en = e.enrolment.clone().expect("the item carries an enrolment");
+            let bytes = en.to_bytes();
+            let len = u16::try_from(bytes.len()).expect("short");
+            ok_content(
+                "content_enrolment",
+                "The desk's signed enrolment of a device key, sent to that device (the enrolment of ok_content_evidence).",
+                &Content::Enrolment(Box::new(en)),
+                [vec![1, 0x06], len.to_be_bytes().to_vec(), bytes.clone()].concat(),
+                vec![
+                    kv("kind", "enrolment (0x06)"),
+                    kv("signed-enrolment", hex::encode(&bytes)),
+                ],
+            )
+        },
+        {
+            let e = evidence_support::evidence_item();
+            let id = e.manifest.unverified().evidence_id;
+            ok_content(
+                "content_evidence_confirmed",
+                "The desk confirms it has the item of ok_content_evidence and that every check passed.",
+                &Content::EvidenceConfirmed {
+                    evidence_id: id,
+                    verified: true,
+                },
+                [vec![1, 0x07], id.0.to_vec(), vec![1]].concat(),
+                vec![
+                    kv("kind", "evidence-confirmed (0x07)"),
+                    kv("evidence-id", hex::encode(id.0)),
+                    kv("verified", "1"),
+                ],
+            )
+        },
+        fail(
+            "content_evidence_confirmed_bad_flag",
+            "ok_content_evidence_confirmed with the verified flag set to 2.",
+            Format::Content,
+            {
+                let id = evidence_support::evidence_item()
+                    .manifest
+                    .unverified()
+                    .evidence_id;
+                [vec![1, 0x07], id.0.to_vec(), vec![2]].concat()
+            },
+            "Malformed",
+        ),
         fail(
             "content_evidence_without_seen_checkpoint",
             "ok_content_evidence without the seen checkpoint's note, which its manifest names.",
@@ -869,9 +916,9 @@ fn content_cases() -> Vec<Case> {
         ),
         fail(
             "content_unknown_kind",
-            "Kind 0x06, from a newer client: shown as an unsupported message.",
+            "Kind 0x08, from a newer client: shown as an unsupported message.",
             Format::Content,
-            vec![1, 6, 0, 0, 0, 0],
+            vec![1, 8, 0, 0, 0, 0],
             "UnknownKind",
         ),
         fail(

@@ -221,3 +221,182 @@ error-file-changed = تغيّر الملف أثناء قراءته. حاول م�
 error-file-too-large = هذا الملف أكبر مما يقبله خادم الترحيل.
 error-store = بيانات الملف الشخصي تالفة.
 error-other = { $detail }
+
+## الأدلة
+
+cmd-evidence = الأدلة: الالتقاط، والعرض، والتصدير، وحذف البيانات الوصفية، وتسجيل الأجهزة
+cmd-evidence-capture = توقيع ملفات أو شهادة وإرسالها إلى المكتب بوصفها أدلة
+cmd-evidence-list = عرض الأدلة وحالة كل منها
+cmd-evidence-show = عرض دليل واحد وبيانه ونتائج التحقق منه
+cmd-evidence-export = كتابة ملف حزمة يمكن لأي شخص التحقق منه دون اتصال، مع تقرير
+cmd-evidence-redact = كتابة نسخة خالية من البيانات الوصفية التي تكشف الهوية، للنشر
+cmd-evidence-key = عرض مفتاح الأدلة الخاص بهذا الجهاز (ليسجّله المكتب)
+cmd-evidence-desk = تحديد المحادثة التي تُرسَل إليها الأدلة افتراضيًا
+cmd-evidence-enrol = تسجيل مفتاح الأدلة لجهاز شريك (للمكتب)
+cmd-evidence-devices = عرض الأجهزة التي سجّلها هذا المكتب
+cmd-evidence-desk-key = عرض مفتاح التسجيل الخاص بهذا المكتب (المفتاح الذي يثق به المدقّقون)
+cmd-anchor = ختم نقطة التحقق الحالية في سجل خادم الترحيل بختم زمني من سلطات ختم زمني (للمكتب)
+cmd-verify = التحقق من حزمة أدلة دون اتصال: دون ملف شخصي ودون شبكة ودون أسرار
+capture-after-help = يُحسب لكل ملف بصمته الرقمية فورًا، ويُوقَّع بمفتاح الأدلة الخاص بهذا الجهاز ويُشفَّر؛ ثم يُرسَل إلى سجل خادم الترحيل وإلى المكتب، الآن أو عند تنفيذ `sanad sync` في المرة القادمة. الحقول: incident_date، incident_place، place_of_detention_type، ill_treatment_types، consent_recorded، testimony_language، collected_by.
+verify-after-help = رمز الخروج 0 فقط عندما تنجح كل عمليات التحقق. أعطِ مفتاح المكتب بالخيار --desk-key لاشتراط أن يكون هذا المكتب قد سجّل الجهاز، وشهادة كل سلطة ختم زمني بالخيار --tsa-cert.
+arg-evidence-files = الملفات المراد التقاطها (صور، تسجيلات، مستندات)
+arg-evidence-id = معرّف الدليل (انظر `sanad evidence list`)
+arg-evidence-ids = معرّفات الأدلة (انظر `sanad evidence list`)
+arg-bundle = حزمة الأدلة (‎.zip) المراد التحقق منها
+opt-case = مرجع القضية
+opt-evidence-to = محادثة المكتب (الافتراضي: ما حُدِّد بالأمر `sanad evidence desk`)
+opt-field = حقل منظَّم بصيغة الاسم=القيمة (يمكن تكراره)
+opt-testimony-from-stdin = التقاط شهادة مكتوبة تُقرأ من الإدخال القياسي
+opt-delete-original = حذف كل ملف أصلي بمجرد أن تصبح نسخته المشفّرة في أمان
+opt-bundle-out = مكان كتابة الحزمة (يجب ألا يكون موجودًا)
+opt-strip-metadata = إزالة بيانات EXIF وGPS وغيرها من البيانات الوصفية التي تكشف الهوية
+opt-key-qr = عرض المفتاح أيضًا على شكل رمز QR
+opt-device-key = مفتاح الأدلة الخاص بالجهاز (64 رقمًا ست عشريًا، يعرضها الأمر `sanad evidence key` على الجهاز)
+opt-device-label = تسمية مستعارة للجهاز (دون اسم أي شخص)
+opt-device-org = المنظمة الشريكة
+opt-enrol-send-to = إرسال التسجيل أيضًا إلى الجهاز عبر هذه المحادثة
+opt-tsa = عنوان URL لسلطة ختم زمني (يمكن تكراره)
+opt-tsa-cert-anchor = شهادة (PEM أو DER) كل سلطة ختم زمني، بالترتيب نفسه
+opt-tsa-cert = شهادة (PEM أو DER) لسلطة ختم زمني موثوق بها (يمكن تكراره)
+opt-desk-key = مفتاح تسجيل لمكتب موثوق به (ست عشري، يمكن تكراره)
+capture-encrypting = جارٍ حساب البصمة والتوقيع والتشفير…
+evidence-state =
+    { $state ->
+        [captured] مُلتقَط
+        [committed] مُدرَج في السجل
+        [uploaded] مرفوع
+        [delivered] سُلِّم إلى المكتب
+        [confirmed] أكّد المكتب استلامه
+        [received] مُستلَم، لم يُتحقَّق منه بعد
+        [verified] تم التحقق منه
+        [failed] فشل أحد الفحوص
+       *[other] { $state }
+    }
+evidence-captured = { $id }: «{ $name }» للقضية { $case } — { $state }
+evidence-line = { $id } [{ $date }] { $case } — «{ $name }» ({ $size }) — { $state }
+evidence-none = لا توجد أدلة بعد.
+evidence-show-id = الدليل { $id } (معرّف الدليل { $evidence })
+evidence-show-case = القضية: { $case }
+evidence-show-file = الملف: «{ $name }»، { $kind }، { $size }
+evidence-show-sha256 = SHA-256: { $hash }
+evidence-show-device-time = ساعة الجهاز عند الالتقاط (غير موثوقة): { $date }؛ الالتقاط رقم { $sequence } لهذا الجهاز
+evidence-show-log = في سجل خادم الترحيل عند الموضع { $index }؛ وقّع الخادم نقطة التحقق هذه في { $date }
+evidence-show-field = { $name }: { $value }
+evidence-show-state = الحالة: { $state }
+evidence-check =
+    { $passed ->
+        [yes] ✓ { $check } { $detail }
+       *[other] ✗ { $check } { $detail }
+    }
+evidence-key = مفتاح الأدلة الخاص بهذا الجهاز: { $key }
+evidence-key-enrolled = سجّل المكتب هذا الجهاز باسم «{ $label }» التابع لـ{ $org }.
+evidence-key-not-enrolled = لم يُسجَّل بعد: اعرض هذا المفتاح على المكتب (شخصيًا، أو اقرأه بصوت عالٍ) ليسجّله.
+evidence-desk-set = ستُرسَل الأدلة إلى { $name } ما لم تحدّد غير ذلك بالخيار --to.
+evidence-desk-key = مفتاح التسجيل الخاص بهذا المكتب: { $key }
+evidence-desk-key-hint = انشر هذا المفتاح حيث يجده المدقّقون: يتحقق الأمر `sanad verify --desk-key` من التسجيلات باستخدامه.
+evidence-enrolled = تم تسجيل «{ $label }» التابع لـ{ $org }. ستظهر أدلته على أنها التُقطت بهذا الجهاز المسجَّل.
+evidence-no-devices = لا توجد أجهزة مسجَّلة بعد.
+evidence-device-line = { $label } — { $org } — { $key } (سُجِّل في { $date })
+sync-evidence = الأدلة: { PLURAL($count) ->
+        [zero] لم يُتحقَّق من أي دليل
+        [one] تم التحقق من دليل واحد
+        [two] تم التحقق من دليلين
+        [few] تم التحقق من { $count } أدلة
+        [many] تم التحقق من { $count } دليلًا
+       *[other] تم التحقق من { $count } دليل
+    }
+error-unknown-evidence = لا يوجد دليل بهذا المعرّف. انظر `sanad evidence list`.
+error-no-evidence-desk = إلى أين يُرسَل الدليل؟ حدّد المكتب بالخيار --to، أو حدّده مرة واحدة بالأمر `sanad evidence desk NAME`.
+error-empty-testimony = الشهادة فارغة: لم يُلتقَط شيء.
+error-testimony-not-text = الشهادة ليست نصًا (UTF-8): لم يُلتقَط شيء.
+error-bad-device-key = هذا ليس مفتاح أدلة لجهاز: أعطِ الأرقام الست عشرية الـ64 التي يعرضها الأمر `sanad evidence key` على الجهاز.
+error-bad-field = الحقل «{ $name }» غير معروف أو قيمته لا تطابق قاعدته. انظر `sanad evidence capture --help`.
+error-manifest = تعذّر توقيع الدليل: { $detail }
+export-working = جارٍ فك تشفير حزم الأدلة وكتابتها والتحقق منها…
+export-bundle = حزمة الأدلة: { $path }
+export-report = التقرير: { $path }
+export-hint = سلّم المجلد { $path } كاملًا؛ ويستطيع أي شخص التحقق منه بالأمر `sanad verify`.
+redact-done = كُتب الملف { $path } ({ $size }): { PLURAL($removed) ->
+        [zero] لم يكن في الأصل أي بيانات وصفية تكشف الهوية
+        [one] تمت إزالة نوع واحد من البيانات الوصفية
+        [two] تمت إزالة نوعين من البيانات الوصفية
+        [few] تمت إزالة { $removed } أنواع من البيانات الوصفية
+        [many] تمت إزالة { $removed } نوعًا من البيانات الوصفية
+       *[other] تمت إزالة { $removed } نوع من البيانات الوصفية
+    }.
+redact-hint = يربط سجل موقَّع هذه النسخة بالأصل؛ وتتضمّنه حزم الأدلة المُصدَّرة للأصل.
+anchor-done = ختمت { $authority } السجل بختم زمني حين كان عدد مدخلاته { $size }: { $date }.
+verify-bundle = حزمة الأدلة { $path }
+verify-name = { $check }
+verify-name-anchor = الختم الزمني { $n }
+verify-name-derivative = النسخة المنقّحة { $n }
+verify-check-passed = {"  "}✓ { $check }
+verify-check-failed = {"  "}✗ { $check }: { $reason } [{ $error }]
+verify-check-not-run = {"  "}– { $check }: لم يُتحقَّق منه ({ $reason })
+verify-failure = { $error ->
+        [manifest-signature-invalid] توقيع الجهاز لا يطابق البيان: فقد عُدِّل البيان أو وُقِّع بمفتاح آخر
+        [content-hash-mismatch] الملف ليس الملف الذي وُقِّع: بصمة SHA-256 الخاصة به مختلفة
+        [content-truncated] الملف أقصر من الملف الذي وُقِّع
+        [content-too-long] الملف أطول من الملف الذي وُقِّع
+        [device-not-enrolled] لا تتضمّن حزمة الأدلة أي تسجيل للجهاز
+        [enrolment-signature-invalid] التسجيل غير موقَّع بمفتاح المكتب
+        [desk-key-mismatch] لا يذكر التسجيل مفتاح هذا الجهاز أو لا يذكر هذا المكتب
+        [desk-key-untrusted] مفتاح المكتب ليس من المفاتيح التي قلت إنك تثق بها
+        [log-key-untrusted] مفتاح السجل ليس من المفاتيح التي قلت إنك تثق بها
+        [receipt-other-log] الإيصال صادر عن سجل آخر
+        [checkpoint-other-log] إحدى نقاط التحقق صادرة عن سجل آخر
+        [checkpoint-signature-invalid] لا يصحّ التحقق من توقيع إحدى نقاط التحقق أو من وقتها
+        [inclusion-proof-invalid] إثبات وجود الالتزام في السجل غير صحيح
+        [inclusion-other-leaf] إثبات السجل يخص مدخلًا آخر
+        [commitment-mismatch] مدخل السجل ليس التزام هذا البيان
+        [seen-checkpoint-missing] نقطة التحقق التي كان الجهاز قد رآها مفقودة
+        [seen-checkpoint-unexpected] قُدِّمت نقطة تحقق رآها الجهاز مع أن البيان لا يذكر أي نقطة تحقق
+        [seen-checkpoint-mismatch] نقطة التحقق التي رآها الجهاز ليست النقطة التي يذكرها البيان
+        [seen-checkpoint-after-commitment] نقطة التحقق التي رآها الجهاز لاحقة لمدخل السجل
+        [checkpoint-older-than-receipt] نقطة تحقق لاحقة أقدم من نقطة التحقق الواردة في الإيصال
+        [log-fork] نقاط التحقق في السجل غير متّسقة: فقد تفرّع السجل أو أُعيدت كتابته
+        [device-time-before-seen-checkpoint] وقت الجهاز سابق لنقطة تحقق كان الجهاز قد رآها من قبل: فقد أُرِّخ الالتقاط بتاريخ سابق
+        [device-time-after-receipt] وقت الجهاز لاحق لمدخل السجل
+        [device-time-after-anchor] وقت الجهاز لاحق لختم زمني مستقل
+        [tsa-token-malformed] تتعذّر قراءة أحد رموز الختم الزمني
+        [tsa-token-other-hash] أحد رموز الختم الزمني يخص بيانات أخرى
+        [tsa-signature-invalid] لا يصحّ التحقق من توقيع أحد رموز الختم الزمني
+        [tsa-untrusted] أحد رموز الختم الزمني صادر عن سلطة لم تقل إنك تثق بها
+        [derivative-signature-invalid] سجل الربط الخاص بإحدى النسخ المنقّحة غير موقَّع توقيعًا صحيحًا
+        [derivative-other-original] سجل الربط الخاص بإحدى النسخ المنقّحة يخص أصلًا آخر
+        [derivative-signer-unknown] سجل الربط الخاص بإحدى النسخ المنقّحة موقَّع بمفتاح ليس مفتاح المكتب
+        [bundle-too-large] حزمة الأدلة أكبر من الحجم الأقصى الممكن لأي حزمة
+        [bundle-crc-mismatch] جزء من حزمة الأدلة تالف (فشل مجموع التحقق الخاص به)
+        [part-missing] جزء من حزمة الأدلة مفقود
+        [part-too-large] جزء من حزمة الأدلة كبير جدًا
+        [part-malformed] تتعذّر قراءة جزء من حزمة الأدلة
+       *[other] هذه ليست حزمة أدلة صالحة من سند
+    }
+verify-ok = تم التحقق: التقطه الجهاز المسجَّل «{ $device }» التابع لـ{ $org }، القضية { $case }.
+verify-hash = بصمة SHA-256 للملف: { $hash }
+verify-device-time = ساعة الجهاز (غير موثوقة): { $date }
+verify-not-before = وقت الالتقاط ليس قبل: { $date } (نقطة تحقق من السجل كان الجهاز قد رآها)
+verify-not-after-relay = وقت الالتقاط ليس بعد: { $date } (الوقت الذي وقّعه خادم الترحيل في سجله)
+verify-not-after-tsa = وقت الالتقاط ليس بعد: { $date } (ختم زمني مستقل من { $authority })
+verify-desk-key-not-pinned = استُخدم مفتاح المكتب الموجود داخل حزمة الأدلة: قارنه بالمفتاح الذي ينشره المكتب، أو أعطه بالخيار --desk-key.
+verify-bundle-failed = لم يتم التحقق: حزمة الأدلة هذه لا تثبت ما تدّعيه.
+verify-chain-ok = الأدلة، وعددها { $count }، متّسقة مع السلسلة المرقَّمة لكل جهاز.
+verify-chain-gaps = بعض أدلة أحد الأجهزة ليست في هذه المجموعة (عدد الفجوات في ترقيمه: { $gaps }): فإما أنه تصدير لبعض الأدلة فقط، وإما أن أدلة قد حُذفت.
+verify-chain-broken = سلاسل الأجهزة مقطوعة: عدد معرّفات الأدلة المُعاد استخدامها { $replayed }، وعدد التفرّعات { $forks }، وعدد الروابط المقطوعة { $links }.
+verify-all-ok = { PLURAL($count) ->
+        [zero] لم يُعثَر على أي حزمة أدلة.
+        [one] تم التحقق من حزمة الأدلة.
+        [two] تم التحقق من حزمتَي الأدلة كلتيهما.
+        [few] تم التحقق من جميع الحزم: { $count } حزم أدلة.
+        [many] تم التحقق من جميع الحزم: { $count } حزمة أدلة.
+       *[other] تم التحقق من جميع الحزم: { $count } حزمة أدلة.
+    }
+verify-not-ok = فشل التحقق: انظر الأسطر التي تبدأ بالعلامة ✗ أعلاه.
+error-evidence-not-verified = لا يمكن تصدير دليل أو إنشاء نسخة منقّحة منه إلا إذا استُلم هنا وتم التحقق منه. انظر `sanad evidence show ID`.
+error-device-not-enrolled = الجهاز الذي التقط هذا الدليل غير مسجَّل: سجّله أولًا (`sanad evidence enrol`).
+error-export-did-not-verify = لم تنجح حزمة الأدلة المكتوبة في اجتياز أداة التحقق ({ $error })؛ ولم يُحتفَظ بأي شيء.
+error-tsa-cert-count = أعطِ خيار --tsa-cert واحدًا لكل خيار --tsa، بالترتيب نفسه.
+error-bad-certificate = تتعذّر قراءة ملف الشهادة هذا (يُتوقَّع PEM أو DER).
+error-no-bundles = لا توجد هنا أي حزمة أدلة (ملف zip).
+error-anchor = فشل الختم الزمني: { $detail }
+error-redact = لم تُنشأ أي نسخة: { $detail }

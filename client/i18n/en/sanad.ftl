@@ -209,3 +209,171 @@ error-file-changed = The file changed while it was being read. Try again when no
 error-file-too-large = That file is larger than the relay accepts.
 error-store = The profile's data is damaged.
 error-other = { $detail }
+
+## Evidence
+
+cmd-evidence = Evidence: capture, list, show, export, redact, enrol devices
+cmd-evidence-capture = Sign and send files or a testimony as evidence to the desk
+cmd-evidence-list = List evidence items and where each stands
+cmd-evidence-show = Show one evidence item, its manifest and its checks
+cmd-evidence-export = Write a bundle anyone can verify offline, with a report
+cmd-evidence-redact = Write a copy without identifying metadata, for sharing
+cmd-evidence-key = Show this device's evidence key (for enrolment by the desk)
+cmd-evidence-desk = Set the conversation evidence goes to by default
+cmd-evidence-enrol = Enrol a partner device's evidence key (desk)
+cmd-evidence-devices = List the devices this desk enrolled
+cmd-evidence-desk-key = Show this desk's enrolment key (what verifiers trust)
+cmd-anchor = Timestamp the relay's current log checkpoint with timestamp authorities (desk)
+cmd-verify = Check an evidence bundle offline: no profile, no network, no secrets
+capture-after-help = Each file is hashed, signed with this device's evidence key and encrypted at once; it then goes to the relay's log and to the desk, now or with the next `sanad sync`. Fields: incident_date, incident_place, place_of_detention_type, ill_treatment_types, consent_recorded, testimony_language, collected_by.
+verify-after-help = Exit status 0 only when every check holds. Give the desk's key with --desk-key to require that the device was enrolled by that desk, and each timestamp authority's certificate with --tsa-cert.
+arg-evidence-files = The files to capture (photos, recordings, documents)
+arg-evidence-id = The item's ID (from `sanad evidence list`)
+arg-evidence-ids = The items' IDs (from `sanad evidence list`)
+arg-bundle = The evidence bundle (.zip) to check
+opt-case = The case reference
+opt-evidence-to = The desk conversation (default: set with `sanad evidence desk`)
+opt-field = A structured field, NAME=VALUE (repeatable)
+opt-testimony-from-stdin = Capture a written testimony read from standard input
+opt-delete-original = Delete each original once its encrypted copy is safe
+opt-bundle-out = Where to write the bundle (must not exist)
+opt-strip-metadata = Remove EXIF, GPS and other identifying metadata
+opt-key-qr = Also draw the key as a QR code
+opt-device-key = The device's evidence key (64 hex digits, from `sanad evidence key` on the device)
+opt-device-label = A pseudonymous label for the device (no person's name)
+opt-device-org = The partner organisation
+opt-enrol-send-to = Also send the enrolment to the device through this conversation
+opt-tsa = A timestamp authority's URL (repeatable)
+opt-tsa-cert-anchor = The certificate (PEM or DER) of each timestamp authority, in the same order
+opt-tsa-cert = A timestamp authority's certificate (PEM or DER) to trust (repeatable)
+opt-desk-key = A desk enrolment key (hex) to trust (repeatable)
+capture-encrypting = Hashing, signing and encrypting…
+evidence-state =
+    { $state ->
+        [captured] captured
+        [committed] committed to the log
+        [uploaded] uploaded
+        [delivered] delivered to the desk
+        [confirmed] confirmed by the desk
+        [received] received, not yet checked
+        [verified] verified
+        [failed] a check FAILED
+       *[other] { $state }
+    }
+evidence-captured = { $id }: “{ $name }” for case { $case } — { $state }
+evidence-line = { $id } [{ $date }] { $case } — “{ $name }” ({ $size }) — { $state }
+evidence-none = No evidence items yet.
+evidence-show-id = Item { $id } (evidence ID { $evidence })
+evidence-show-case = Case: { $case }
+evidence-show-file = File: “{ $name }”, { $kind }, { $size }
+evidence-show-sha256 = SHA-256: { $hash }
+evidence-show-device-time = Device clock at capture (not trusted): { $date }; capture number { $sequence } of this device
+evidence-show-log = In the relay's log at index { $index }; the relay signed that checkpoint at { $date }
+evidence-show-field = { $name }: { $value }
+evidence-show-state = State: { $state }
+evidence-check =
+    { $passed ->
+        [yes] ✓ { $check } { $detail }
+       *[other] ✗ { $check } { $detail }
+    }
+evidence-key = This device's evidence key: { $key }
+evidence-key-enrolled = Enrolled by the desk as “{ $label }” of { $org }.
+evidence-key-not-enrolled = Not enrolled yet: show this key to the desk (in person, or read it aloud) so they can enrol it.
+evidence-desk-set = Evidence goes to { $name } unless you say otherwise with --to.
+evidence-desk-key = This desk's enrolment key: { $key }
+evidence-desk-key-hint = Publish this key where verifiers can find it: `sanad verify --desk-key` checks enrolments against it.
+evidence-enrolled = Enrolled “{ $label }” of { $org }. Their evidence will show as captured by this enrolled device.
+evidence-no-devices = No devices enrolled yet.
+evidence-device-line = { $label } — { $org } — { $key } (enrolled { $date })
+sync-evidence = Evidence: { $count ->
+        [one] one item checked
+       *[other] { $count } items checked
+    }
+error-unknown-evidence = No evidence item has that ID. See `sanad evidence list`.
+error-no-evidence-desk = Where should the evidence go? Name the desk with --to, or set it once with `sanad evidence desk NAME`.
+error-empty-testimony = The testimony is empty: nothing was captured.
+error-testimony-not-text = The testimony is not text (UTF-8): nothing was captured.
+error-bad-device-key = That is not a device evidence key: give the 64 hex digits shown by `sanad evidence key` on the device.
+error-bad-field = The field “{ $name }” is unknown or its value breaks its rule. See `sanad evidence capture --help`.
+error-manifest = The evidence could not be signed: { $detail }
+export-working = Decrypting, writing and checking the bundles…
+export-bundle = Bundle: { $path }
+export-report = Report: { $path }
+export-hint = Give the whole folder { $path }; anyone can check it with `sanad verify`.
+redact-done = Wrote { $path } ({ $size }): { $removed ->
+        [0] it held no identifying metadata
+        [one] one kind of metadata removed
+       *[other] { $removed } kinds of metadata removed
+    }.
+redact-hint = A signed record links this copy to the original; exported bundles of the original include it.
+anchor-done = { $authority } stamped the log at { $size } entries: { $date }.
+verify-bundle = Bundle { $path }
+verify-name = { $check }
+verify-name-anchor = timestamp { $n }
+verify-name-derivative = redacted copy { $n }
+verify-check-passed = {"  "}✓ { $check }
+verify-check-failed = {"  "}✗ { $check }: { $reason } [{ $error }]
+verify-check-not-run = {"  "}– { $check }: not checked ({ $reason })
+verify-failure = { $error ->
+        [manifest-signature-invalid] the device's signature does not match the manifest: it was changed or signed by another key
+        [content-hash-mismatch] the file is not the one that was signed: its SHA-256 differs
+        [content-truncated] the file is shorter than the one that was signed
+        [content-too-long] the file is longer than the one that was signed
+        [device-not-enrolled] the bundle holds no enrolment of the device
+        [enrolment-signature-invalid] the enrolment is not signed by the desk key
+        [desk-key-mismatch] the enrolment does not name this device's key or this desk
+        [desk-key-untrusted] the desk key is not one you said to trust
+        [log-key-untrusted] the log key is not one you said to trust
+        [receipt-other-log] the receipt is from another log
+        [checkpoint-other-log] a checkpoint is from another log
+        [checkpoint-signature-invalid] a checkpoint's signature or time does not verify
+        [inclusion-proof-invalid] the proof that the commitment is in the log does not hold
+        [inclusion-other-leaf] the log proof is for another entry
+        [commitment-mismatch] the log entry is not the commitment of this manifest
+        [seen-checkpoint-missing] the checkpoint the device had seen is missing
+        [seen-checkpoint-unexpected] a seen checkpoint is given though the manifest names none
+        [seen-checkpoint-mismatch] the seen checkpoint is not the one the manifest names
+        [seen-checkpoint-after-commitment] the seen checkpoint is later than the log entry
+        [checkpoint-older-than-receipt] a later checkpoint is older than the receipt's
+        [log-fork] the log's checkpoints are not consistent: the log was forked or rewritten
+        [device-time-before-seen-checkpoint] the device time is before a checkpoint the device had already seen: back-dated
+        [device-time-after-receipt] the device time is after the log entry
+        [device-time-after-anchor] the device time is after an independent timestamp
+        [tsa-token-malformed] a timestamp token cannot be read
+        [tsa-token-other-hash] a timestamp token is for other data
+        [tsa-signature-invalid] a timestamp token's signature does not verify
+        [tsa-untrusted] a timestamp token is from an authority you did not say to trust
+        [derivative-signature-invalid] a redacted copy's record is not validly signed
+        [derivative-other-original] a redacted copy's record is for another original
+        [derivative-signer-unknown] a redacted copy's record is signed by a key that is not the desk's
+        [bundle-too-large] the bundle is larger than any bundle can be
+        [bundle-crc-mismatch] a part of the bundle is damaged (its checksum fails)
+        [part-missing] a part of the bundle is missing
+        [part-too-large] a part of the bundle is too large
+        [part-malformed] a part of the bundle cannot be read
+       *[other] the bundle is not a valid Sanad bundle
+    }
+verify-ok = VERIFIED: captured by enrolled device “{ $device }” of { $org }, case { $case }.
+verify-hash = File SHA-256: { $hash }
+verify-device-time = Device clock (not trusted): { $date }
+verify-not-before = Captured no earlier than: { $date } (a log checkpoint the device had seen)
+verify-not-after-relay = Captured no later than: { $date } (the relay's signed time on its log)
+verify-not-after-tsa = Captured no later than: { $date } (independent timestamp by { $authority })
+verify-desk-key-not-pinned = The desk key inside the bundle was used: compare it with the desk's published key, or give it with --desk-key.
+verify-bundle-failed = NOT VERIFIED: this bundle does not prove what it claims.
+verify-chain-ok = The { $count } items are consistent with each device's numbered chain.
+verify-chain-gaps = Some items of a device are not in this set ({ $gaps } gaps in its numbering): an export of some items, or deleted items.
+verify-chain-broken = The devices' chains are broken: { $replayed } replayed evidence IDs, { $forks } forks, { $links } broken links.
+verify-all-ok = { $count ->
+        [one] The bundle verifies.
+       *[other] All { $count } bundles verify.
+    }
+verify-not-ok = Verification FAILED: see the ✗ lines above.
+error-evidence-not-verified = Only items received and verified here can be exported or redacted. See `sanad evidence show ID`.
+error-device-not-enrolled = The device that captured this item is not enrolled: enrol it first (`sanad evidence enrol`).
+error-export-did-not-verify = The bundle written did not pass the verifier ({ $error }); nothing was kept.
+error-tsa-cert-count = Give one --tsa-cert for each --tsa, in the same order.
+error-bad-certificate = That certificate file cannot be read (PEM or DER expected).
+error-no-bundles = No evidence bundle (.zip) there.
+error-anchor = Timestamping failed: { $detail }
+error-redact = No copy was made: { $detail }

@@ -220,3 +220,171 @@ error-file-changed = Le fichier a changé pendant sa lecture. Réessayez quand r
 error-file-too-large = Ce fichier est plus grand que ce que le relais accepte.
 error-store = Les données du profil sont endommagées.
 error-other = { $detail }
+
+## Preuves
+
+cmd-evidence = Preuves : capturer, lister, afficher, exporter, caviarder, enrôler des appareils
+cmd-evidence-capture = Signer et envoyer au bureau des fichiers ou un témoignage comme preuves
+cmd-evidence-list = Lister les preuves et l’état de chacune
+cmd-evidence-show = Afficher une preuve, son manifeste et ses vérifications
+cmd-evidence-export = Écrire un dossier vérifiable hors ligne par n’importe qui, avec un rapport
+cmd-evidence-redact = Écrire une copie sans métadonnées identifiantes, pour diffusion
+cmd-evidence-key = Afficher la clé de preuve de cet appareil (pour son enrôlement par le bureau)
+cmd-evidence-desk = Choisir la conversation où vont les preuves par défaut
+cmd-evidence-enrol = Enrôler la clé de preuve d’un appareil partenaire (bureau)
+cmd-evidence-devices = Lister les appareils enrôlés par ce bureau
+cmd-evidence-desk-key = Afficher la clé d’enrôlement de ce bureau (celle à laquelle se fient les vérificateurs)
+cmd-anchor = Horodater le point de contrôle actuel du journal du relais auprès d’autorités d’horodatage (bureau)
+cmd-verify = Vérifier un dossier de preuves hors ligne : sans profil, sans réseau, sans secret
+capture-after-help = Chaque fichier est aussitôt haché, signé avec la clé de preuve de cet appareil et chiffré ; il part ensuite vers le journal du relais et vers le bureau, maintenant ou au prochain `sanad sync`. Champs : incident_date, incident_place, place_of_detention_type, ill_treatment_types, consent_recorded, testimony_language, collected_by.
+verify-after-help = Code de sortie 0 seulement si toutes les vérifications réussissent. Donnez la clé du bureau avec --desk-key pour exiger que l’appareil ait été enrôlé par ce bureau, et le certificat de chaque autorité d’horodatage avec --tsa-cert.
+arg-evidence-files = Les fichiers à capturer (photos, enregistrements, documents)
+arg-evidence-id = L’identifiant de la preuve (voir `sanad evidence list`)
+arg-evidence-ids = Les identifiants des preuves (voir `sanad evidence list`)
+arg-bundle = Le dossier de preuves (.zip) à vérifier
+opt-case = La référence du dossier
+opt-evidence-to = La conversation du bureau (par défaut : celle choisie avec `sanad evidence desk`)
+opt-field = Un champ structuré, NOM=VALEUR (répétable)
+opt-testimony-from-stdin = Capturer un témoignage écrit lu sur l’entrée standard
+opt-delete-original = Supprimer chaque original dès que sa copie chiffrée est en sûreté
+opt-bundle-out = Où écrire le dossier (ne doit pas exister)
+opt-strip-metadata = Retirer les métadonnées EXIF, GPS et autres qui identifient
+opt-key-qr = Dessiner aussi la clé en code QR
+opt-device-key = La clé de preuve de l’appareil (64 chiffres hexadécimaux, donnés par `sanad evidence key` sur l’appareil)
+opt-device-label = Un libellé pseudonyme pour l’appareil (aucun nom de personne)
+opt-device-org = L’organisation partenaire
+opt-enrol-send-to = Envoyer aussi l’enrôlement à l’appareil par cette conversation
+opt-tsa = L’URL d’une autorité d’horodatage (répétable)
+opt-tsa-cert-anchor = Le certificat (PEM ou DER) de chaque autorité d’horodatage, dans le même ordre
+opt-tsa-cert = Un certificat (PEM ou DER) d’autorité d’horodatage auquel se fier (répétable)
+opt-desk-key = Une clé d’enrôlement de bureau (hexadécimale) à laquelle se fier (répétable)
+capture-encrypting = Hachage, signature et chiffrement…
+evidence-state =
+    { $state ->
+        [captured] capturée
+        [committed] inscrite au journal
+        [uploaded] téléversée
+        [delivered] remise au bureau
+        [confirmed] confirmée par le bureau
+        [received] reçue, pas encore vérifiée
+        [verified] vérifiée
+        [failed] une vérification a ÉCHOUÉ
+       *[other] { $state }
+    }
+evidence-captured = { $id } : « { $name } » pour le dossier { $case } — { $state }
+evidence-line = { $id } [{ $date }] { $case } — « { $name } » ({ $size }) — { $state }
+evidence-none = Aucune preuve pour l’instant.
+evidence-show-id = Preuve { $id } (identifiant de preuve { $evidence })
+evidence-show-case = Dossier : { $case }
+evidence-show-file = Fichier : « { $name } », { $kind }, { $size }
+evidence-show-sha256 = SHA-256 : { $hash }
+evidence-show-device-time = Horloge de l’appareil à la capture (non fiable) : { $date } ; capture n° { $sequence } de cet appareil
+evidence-show-log = Dans le journal du relais à l’index { $index } ; le relais a signé ce point de contrôle le { $date }
+evidence-show-field = { $name } : { $value }
+evidence-show-state = État : { $state }
+evidence-check =
+    { $passed ->
+        [yes] ✓ { $check } { $detail }
+       *[other] ✗ { $check } { $detail }
+    }
+evidence-key = Clé de preuve de cet appareil : { $key }
+evidence-key-enrolled = Enrôlé par le bureau comme « { $label } » de { $org }.
+evidence-key-not-enrolled = Pas encore enrôlé : montrez cette clé au bureau (en personne, ou lisez-la à voix haute) pour qu’il l’enrôle.
+evidence-desk-set = Les preuves iront à { $name }, sauf indication contraire avec --to.
+evidence-desk-key = Clé d’enrôlement de ce bureau : { $key }
+evidence-desk-key-hint = Publiez cette clé là où les vérificateurs la trouveront : `sanad verify --desk-key` vérifie les enrôlements avec elle.
+evidence-enrolled = « { $label } » de { $org } est enrôlé. Ses preuves apparaîtront comme capturées par cet appareil enrôlé.
+evidence-no-devices = Aucun appareil enrôlé pour l’instant.
+evidence-device-line = { $label } — { $org } — { $key } (enrôlé le { $date })
+sync-evidence = Preuves : { $count ->
+        [one] une preuve vérifiée
+       *[other] { $count } preuves vérifiées
+    }
+error-unknown-evidence = Aucune preuve n’a cet identifiant. Voir `sanad evidence list`.
+error-no-evidence-desk = Où envoyer la preuve ? Nommez le bureau avec --to, ou choisissez-le une fois pour toutes avec `sanad evidence desk NOM`.
+error-empty-testimony = Le témoignage est vide : rien n’a été capturé.
+error-testimony-not-text = Le témoignage n’est pas du texte (UTF-8) : rien n’a été capturé.
+error-bad-device-key = Ce n’est pas une clé de preuve d’appareil : donnez les 64 chiffres hexadécimaux affichés par `sanad evidence key` sur l’appareil.
+error-bad-field = Le champ « { $name } » est inconnu ou sa valeur ne respecte pas sa règle. Voir `sanad evidence capture --help`.
+error-manifest = La preuve n’a pas pu être signée : { $detail }
+export-working = Déchiffrement, écriture et vérification des dossiers de preuves…
+export-bundle = Dossier de preuves : { $path }
+export-report = Rapport : { $path }
+export-hint = Remettez le répertoire { $path } tout entier ; chacun peut le vérifier avec `sanad verify`.
+redact-done = { $path } écrit ({ $size }) : { $removed ->
+        [0] l’original ne contenait aucune métadonnée identifiante
+        [one] un type de métadonnées retiré
+       *[other] { $removed } types de métadonnées retirés
+    }.
+redact-hint = Un acte signé relie cette copie à l’original ; les dossiers de preuves exportés de l’original l’incluent.
+anchor-done = { $authority } a horodaté le journal à { $size } entrées : { $date }.
+verify-bundle = Dossier de preuves { $path }
+verify-name = { $check }
+verify-name-anchor = horodatage { $n }
+verify-name-derivative = copie expurgée { $n }
+verify-check-passed = {"  "}✓ { $check }
+verify-check-failed = {"  "}✗ { $check } : { $reason } [{ $error }]
+verify-check-not-run = {"  "}– { $check } : non vérifié ({ $reason })
+verify-failure = { $error ->
+        [manifest-signature-invalid] la signature de l’appareil ne correspond pas au manifeste : il a été modifié ou signé avec une autre clé
+        [content-hash-mismatch] le fichier n’est pas celui qui a été signé : son SHA-256 diffère
+        [content-truncated] le fichier est plus court que celui qui a été signé
+        [content-too-long] le fichier est plus long que celui qui a été signé
+        [device-not-enrolled] le dossier de preuves ne contient aucun enrôlement de l’appareil
+        [enrolment-signature-invalid] l’enrôlement n’est pas signé avec la clé du bureau
+        [desk-key-mismatch] l’enrôlement ne nomme pas la clé de cet appareil ou ne nomme pas ce bureau
+        [desk-key-untrusted] la clé du bureau n’est pas l’une de celles auxquelles vous avez dit vous fier
+        [log-key-untrusted] la clé du journal n’est pas l’une de celles auxquelles vous avez dit vous fier
+        [receipt-other-log] le reçu provient d’un autre journal
+        [checkpoint-other-log] un point de contrôle provient d’un autre journal
+        [checkpoint-signature-invalid] la signature ou l’heure d’un point de contrôle ne se vérifie pas
+        [inclusion-proof-invalid] la preuve que l’engagement figure dans le journal n’est pas valable
+        [inclusion-other-leaf] la preuve du journal porte sur une autre entrée
+        [commitment-mismatch] l’entrée du journal n’est pas l’engagement de ce manifeste
+        [seen-checkpoint-missing] le point de contrôle que l’appareil avait vu est absent
+        [seen-checkpoint-unexpected] un point de contrôle vu est fourni alors que le manifeste n’en nomme aucun
+        [seen-checkpoint-mismatch] le point de contrôle vu n’est pas celui que nomme le manifeste
+        [seen-checkpoint-after-commitment] le point de contrôle vu est postérieur à l’entrée du journal
+        [checkpoint-older-than-receipt] un point de contrôle plus récent est plus ancien que celui du reçu
+        [log-fork] les points de contrôle du journal ne sont pas cohérents : le journal a divergé (fork) ou a été réécrit
+        [device-time-before-seen-checkpoint] l’heure de l’appareil est antérieure à un point de contrôle que l’appareil avait déjà vu : la capture a été antidatée
+        [device-time-after-receipt] l’heure de l’appareil est postérieure à l’entrée du journal
+        [device-time-after-anchor] l’heure de l’appareil est postérieure à un horodatage indépendant
+        [tsa-token-malformed] un jeton d’horodatage est illisible
+        [tsa-token-other-hash] un jeton d’horodatage porte sur d’autres données
+        [tsa-signature-invalid] la signature d’un jeton d’horodatage ne se vérifie pas
+        [tsa-untrusted] un jeton d’horodatage provient d’une autorité à laquelle vous n’avez pas dit vous fier
+        [derivative-signature-invalid] l’acte d’une copie expurgée n’est pas valablement signé
+        [derivative-other-original] l’acte d’une copie expurgée porte sur un autre original
+        [derivative-signer-unknown] l’acte d’une copie expurgée est signé avec une clé qui n’est pas celle du bureau
+        [bundle-too-large] le dossier de preuves dépasse la taille maximale de tout dossier de preuves
+        [bundle-crc-mismatch] une partie du dossier de preuves est endommagée (sa somme de contrôle est fausse)
+        [part-missing] une partie du dossier de preuves manque
+        [part-too-large] une partie du dossier de preuves est trop grande
+        [part-malformed] une partie du dossier de preuves est illisible
+       *[other] ce n’est pas un dossier de preuves Sanad valide
+    }
+verify-ok = VÉRIFIÉ : capturé par l’appareil enrôlé « { $device } » de { $org }, dossier { $case }.
+verify-hash = SHA-256 du fichier : { $hash }
+verify-device-time = Horloge de l’appareil (non fiable) : { $date }
+verify-not-before = Capturé au plus tôt : { $date } (un point de contrôle du journal que l’appareil avait vu)
+verify-not-after-relay = Capturé au plus tard : { $date } (l’heure signée par le relais dans son journal)
+verify-not-after-tsa = Capturé au plus tard : { $date } (horodatage indépendant par { $authority })
+verify-desk-key-not-pinned = La clé du bureau contenue dans le dossier de preuves a été utilisée : comparez-la avec la clé publiée par le bureau, ou donnez-la avec --desk-key.
+verify-bundle-failed = NON VÉRIFIÉ : ce dossier de preuves ne prouve pas ce qu’il affirme.
+verify-chain-ok = Les { $count } pièces sont cohérentes avec la chaîne numérotée de chaque appareil.
+verify-chain-gaps = Certaines pièces d’un appareil ne figurent pas dans cet ensemble ({ $gaps } lacunes dans sa numérotation) : un export de quelques pièces seulement, ou des pièces supprimées.
+verify-chain-broken = Les chaînes des appareils sont rompues : { $replayed } identifiants de preuve rejoués, { $forks } bifurcations, { $links } liens rompus.
+verify-all-ok = { $count ->
+        [one] Le dossier de preuves est vérifié.
+       *[other] Les { $count } dossiers de preuves sont tous vérifiés.
+    }
+verify-not-ok = La vérification a ÉCHOUÉ : voir les lignes ✗ ci-dessus.
+error-evidence-not-verified = Seules les preuves reçues et vérifiées ici peuvent être exportées ou expurgées. Voir `sanad evidence show ID`.
+error-device-not-enrolled = L’appareil qui a capturé cette preuve n’est pas enrôlé : enrôlez-le d’abord (`sanad evidence enrol`).
+error-export-did-not-verify = Le dossier de preuves écrit n’a pas passé la vérification ({ $error }) ; rien n’a été conservé.
+error-tsa-cert-count = Donnez un --tsa-cert pour chaque --tsa, dans le même ordre.
+error-bad-certificate = Ce fichier de certificat est illisible (PEM ou DER attendu).
+error-no-bundles = Aucun dossier de preuves (.zip) à cet endroit.
+error-anchor = L’horodatage a échoué : { $detail }
+error-redact = Aucune copie n’a été faite : { $detail }

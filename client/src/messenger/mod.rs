@@ -22,6 +22,9 @@
 //! [`Messenger::flush_outbox`].
 
 mod contact;
+mod evidence;
+mod evidence_desk;
+mod evidence_export;
 mod group;
 mod records;
 mod sync;
@@ -44,6 +47,9 @@ use crate::profile::{ProfileDir, ProfileError};
 use crate::{Client, ClientError, ConnectOptions};
 
 pub use contact::{same_name, ContactView};
+pub use evidence::{CaptureRequest, EvidenceState, EvidenceView, TESTIMONY_FILE_NAME};
+pub use evidence_desk::{parse_device_key, DeviceView};
+pub use evidence_export::{AnchorView, ExportView, RedactView};
 pub use group::GroupView;
 pub use records::{DeliveryState, LocalId};
 pub use sync::{HistoryView, OutboxView, SyncReport};
@@ -150,6 +156,58 @@ pub enum MessengerError {
     /// A new passphrase shorter than the minimum.
     #[error("the passphrase is too short")]
     PassphraseTooShort,
+    /// No evidence item has this ID.
+    #[error("no evidence item has that ID")]
+    UnknownEvidence,
+    /// `capture` was not told where to send and no default desk is set.
+    #[error("no evidence desk is set; name one with --to")]
+    NoEvidenceDesk,
+    /// A device evidence key that is not 64 hex digits of an Ed25519 key.
+    #[error("that is not a device evidence key")]
+    BadDeviceKey,
+    /// A `--field NAME=VALUE` with an unknown name or a value breaking its
+    /// rule (the name is given).
+    #[error("invalid evidence field {0}")]
+    BadField(String),
+    /// The testimony given is not UTF-8 text.
+    #[error("the testimony is not text")]
+    TestimonyNotText,
+    /// The item is not one received here and verified (only those are
+    /// exported or redacted).
+    #[error("that evidence item is not verified here")]
+    EvidenceNotVerified,
+    /// The device of an item to export is enrolled by no desk: its bundle
+    /// could not verify.
+    #[error("the item's device is not enrolled")]
+    DeviceNotEnrolled,
+    /// A bundle just written did not pass the offline verifier (the
+    /// failure's stable ID); nothing was left behind.
+    #[error("the exported bundle did not verify: {0}")]
+    ExportDidNotVerify(&'static str),
+    /// Writing a bundle failed.
+    #[error("writing the bundle failed: {0}")]
+    Bundle(String),
+    /// A redacted copy could not be made (unsupported or damaged file).
+    #[error(transparent)]
+    Redact(crate::evidence::redact::RedactError),
+    /// Obtaining a timestamp token failed.
+    #[error(transparent)]
+    Anchor(crate::anchor::AnchorError),
+    /// `sanad anchor` got a different number of `--tsa` and `--tsa-cert`.
+    #[error("give one --tsa-cert for each --tsa")]
+    TsaCertCount,
+    /// A certificate file that is neither PEM nor DER of a reasonable size.
+    #[error("that certificate file cannot be read")]
+    BadCertificate,
+    /// `sanad verify DIR` found no bundle (or too many) in the directory.
+    #[error("no evidence bundle there")]
+    NoBundles,
+    /// A testimony with no text.
+    #[error("the testimony is empty")]
+    EmptyTestimony,
+    /// A manifest could not be built (a field breaks its rule).
+    #[error("the evidence manifest is invalid: {0}")]
+    Manifest(sanad_protocol::evidence::ManifestError),
     /// An earlier failure left memory ahead of the disk; reopen the profile.
     #[error("an earlier failure interrupted this session; open the profile again")]
     Poisoned,

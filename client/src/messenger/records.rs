@@ -208,6 +208,9 @@ pub enum OutboxItem {
         /// The blob once created on the relay (ID, token, size).
         upload: Option<([u8; 32], [u8; 32], u64)>,
     },
+    /// An evidence item walking through commit, upload and delivery (its
+    /// state is in its own record, `Evidence` / `i` ‖ ID).
+    Evidence { evidence: LocalId },
     /// Bytes ready to deposit (already encrypted) with a fixed deposit key so
     /// a repeat is stored once.
     Deposit {

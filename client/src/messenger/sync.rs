@@ -50,6 +50,9 @@ pub struct SyncReport {
     pub queued: usize,
     /// Whether the relay was out of reach.
     pub offline: bool,
+    /// Evidence items received and checked (desk), or confirmed by the
+    /// desk (documenter), during this sync.
+    pub evidence: Vec<super::evidence::EvidenceView>,
 }
 
 /// An outbox entry as listings show it.
@@ -198,6 +201,10 @@ impl Messenger {
                     false,
                 ),
                 OutboxItem::File { group, upload, .. } => (Some(*group), "file", upload.is_some()),
+                OutboxItem::Evidence { evidence } => {
+                    let record = self.evidence_record(evidence)?;
+                    (Some(record.group), "evidence", record.upload.is_some())
+                }
                 OutboxItem::Deposit { history, .. } => (
                     None,
                     if history.is_some() {
@@ -328,6 +335,7 @@ impl Messenger {
                 Box::pin(self.flush_one(key, next)).await
             }
             OutboxItem::File { .. } => self.flush_file(key, item).await,
+            OutboxItem::Evidence { evidence } => self.flush_evidence(key, evidence).await,
             OutboxItem::Deposit {
                 send_id,
                 deposit_key,
@@ -383,6 +391,7 @@ impl Messenger {
         self.check()?;
         let mut report = SyncReport::default();
         let result = async {
+            self.refresh_log().await?;
             report.received.extend(self.receive_all().await?);
             let (sent, queued) = self.flush_outbox().await?;
             report.sent = sent;
@@ -395,6 +404,14 @@ impl Messenger {
                 report.sent += sent;
                 report.queued = queued;
             }
+            let checked = self.verify_received_evidence().await?;
+            if !checked.is_empty() {
+                // The confirmations to the devices.
+                let (sent, queued) = self.flush_outbox().await?;
+                report.sent += sent;
+                report.queued = queued;
+            }
+            report.evidence.extend(checked);
             if updates {
                 self.self_updates_due().await?;
             }
@@ -697,6 +714,18 @@ impl Messenger {
                             }
                         }
                     }
+                    Ok(Content::Evidence(item)) => {
+                        self.receive_evidence(batch, group, &sender_key, *item)?;
+                    }
+                    Ok(Content::Enrolment(signed)) => {
+                        self.receive_enrolment(batch, *signed)?;
+                    }
+                    Ok(Content::EvidenceConfirmed {
+                        evidence_id,
+                        verified,
+                    }) => {
+                        self.evidence_confirmed(batch, &evidence_id, verified)?;
+                    }
                     Ok(Content::Welcome(gw)) => {
                         // Team invitations only come through a one-to-one
                         // conversation, from that contact.
@@ -714,9 +743,7 @@ impl Messenger {
                             }
                         }
                     }
-                    // Evidence is filed by the evidence flow (issue 4); until
-                    // it handles this group, it shows as an unsupported message.
-                    Ok(Content::Evidence(_)) | Err(ContentError::UnknownKind(_)) => {
+                    Err(ContentError::UnknownKind(_)) => {
                         new.push(self.push_history(
                             batch,
                             group,

@@ -65,7 +65,7 @@ pub(crate) fn record_from_ref(f: &FileRef) -> FileRecord {
     }
 }
 
-fn ref_from_record(f: &FileRecord) -> Result<FileRef, MessengerError> {
+pub(crate) fn ref_from_record(f: &FileRecord) -> Result<FileRef, MessengerError> {
     Ok(FileRef {
         blob_id: BlobId(f.blob_id),
         blob_len: f.blob_len,
@@ -111,7 +111,7 @@ pub fn media_type_for(name: &str) -> &'static str {
 
 /// Encrypt `source` into `spool` with a fresh age identity; returns the
 /// record (blob fields still empty) and the padded length. Blocking.
-fn encrypt_to_spool(source: &Path, spool: &Path) -> Result<FileRecord, MessengerError> {
+pub(crate) fn encrypt_to_spool(source: &Path, spool: &Path) -> Result<FileRecord, MessengerError> {
     let identity = age::x25519::Identity::generate();
     let recipient = identity.to_public();
     let input = std::fs::File::open(source)?;

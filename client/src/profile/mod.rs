@@ -5,6 +5,7 @@
 //!   profile.key       the profile key, wrapped under the passphrase (keyfile)
 //!   store/            sled database; every value encrypted (store)
 //!   spool/            encrypted files awaiting upload
+//!   archive/          evidence received by the desk, still age-encrypted
 //! ```
 //!
 //! - [`keyfile`]: the random [`ProfileKey`], its Argon2id-wrapped file, the
@@ -36,6 +37,9 @@ pub const KEY_FILE_NAME: &str = "profile.key";
 pub const STORE_DIR_NAME: &str = "store";
 /// Directory name of the upload spool inside a profile.
 pub const SPOOL_DIR_NAME: &str = "spool";
+/// Directory name of the evidence archive inside a profile: the age
+/// ciphertext of every evidence item received, opened only on export.
+pub const ARCHIVE_DIR_NAME: &str = "archive";
 
 /// Why a profile could not be created, opened or destroyed; one variant per
 /// sentence a front end would say. No message carries a secret or content.
@@ -176,6 +180,11 @@ impl ProfileDir {
         self.root.join(SPOOL_DIR_NAME)
     }
 
+    /// The evidence archive's directory (created when first used).
+    pub fn archive_path(&self) -> PathBuf {
+        self.root.join(ARCHIVE_DIR_NAME)
+    }
+
     /// Whether a profile exists here (its key file does).
     pub fn exists(&self) -> bool {
         fs::symlink_metadata(self.key_path()).is_ok()
@@ -262,6 +271,7 @@ impl ProfileDir {
         let _ = KeyFile::destroy(&self.key_path());
         let _ = fs::remove_dir_all(self.store_path());
         let _ = fs::remove_dir_all(self.spool_path());
+        let _ = fs::remove_dir_all(self.archive_path());
         if made_root {
             let _ = fs::remove_dir(&self.root);
         }
@@ -284,7 +294,8 @@ impl ProfileDir {
 
     /// Destroys the profile (`sanad panic`): shreds the key file first
     /// (see [`KeyFile::destroy`] for what that does and does not achieve),
-    /// then removes the store, the spool and the directory if it is then
+    /// then removes the store, the spool, the evidence archive and the
+    /// directory if it is then
     /// empty. Drop any open [`Store`] of this profile before calling.
     /// [`ProfileError::NotFound`] if there was nothing to remove.
     pub fn destroy(&self) -> Result<(), ProfileError> {
@@ -298,7 +309,7 @@ impl ProfileDir {
                 true
             }
         };
-        for dir in [self.store_path(), self.spool_path()] {
+        for dir in [self.store_path(), self.spool_path(), self.archive_path()] {
             match fs::remove_dir_all(&dir) {
                 Ok(()) => found = true,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}

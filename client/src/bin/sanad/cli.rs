@@ -312,6 +312,187 @@ pub fn command(loc: &Localizer) -> Command {
                     .action(ArgAction::SetTrue)
                     .help(t!(loc, "opt-yes")),
             ),
+        )
+        .subcommand(evidence(loc))
+        .subcommand(
+            cmd(loc, "anchor", t!(loc, "cmd-anchor"))
+                .arg(
+                    Arg::new("tsa")
+                        .long("tsa")
+                        .value_name("URL")
+                        .required(true)
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-tsa")),
+                )
+                .arg(
+                    Arg::new("tsa-cert")
+                        .long("tsa-cert")
+                        .value_name("FILE")
+                        .required(true)
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-tsa-cert-anchor")),
+                ),
+        )
+        .subcommand(
+            cmd(loc, "verify", t!(loc, "cmd-verify"))
+                .after_help(t!(loc, "verify-after-help"))
+                .arg(positional("bundle", "BUNDLE", t!(loc, "arg-bundle")))
+                .arg(
+                    Arg::new("tsa-cert")
+                        .long("tsa-cert")
+                        .value_name("FILE")
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-tsa-cert")),
+                )
+                .arg(
+                    Arg::new("desk-key")
+                        .long("desk-key")
+                        .value_name("HEX")
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-desk-key")),
+                ),
         );
     with_templates(loc, tree)
+}
+
+/// `sanad evidence …`.
+fn evidence(loc: &Localizer) -> Command {
+    cmd(loc, "evidence", t!(loc, "cmd-evidence"))
+        .subcommand_required(true)
+        .subcommand(
+            cmd(loc, "capture", t!(loc, "cmd-evidence-capture"))
+                .after_help(t!(loc, "capture-after-help"))
+                .arg(
+                    Arg::new("files")
+                        .value_name("FILE")
+                        .num_args(0..)
+                        .required_unless_present("testimony-from-stdin")
+                        .help(t!(loc, "arg-evidence-files")),
+                )
+                .arg(
+                    Arg::new("case")
+                        .long("case")
+                        .value_name("CASE-REF")
+                        .required(true)
+                        .help(t!(loc, "opt-case")),
+                )
+                .arg(
+                    Arg::new("to")
+                        .long("to")
+                        .value_name("NAME")
+                        .help(t!(loc, "opt-evidence-to")),
+                )
+                .arg(
+                    Arg::new("field")
+                        .long("field")
+                        .value_name("NAME=VALUE")
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-field")),
+                )
+                .arg(
+                    Arg::new("testimony-from-stdin")
+                        .long("testimony-from-stdin")
+                        .action(ArgAction::SetTrue)
+                        .conflicts_with("files")
+                        .help(t!(loc, "opt-testimony-from-stdin")),
+                )
+                .arg(
+                    Arg::new("delete-original")
+                        .long("delete-original")
+                        .action(ArgAction::SetTrue)
+                        .help(t!(loc, "opt-delete-original")),
+                ),
+        )
+        .subcommand(cmd(loc, "list", t!(loc, "cmd-evidence-list")))
+        .subcommand(
+            cmd(loc, "show", t!(loc, "cmd-evidence-show")).arg(positional(
+                "id",
+                "ID",
+                t!(loc, "arg-evidence-id"),
+            )),
+        )
+        .subcommand(
+            cmd(loc, "export", t!(loc, "cmd-evidence-export"))
+                .arg(
+                    Arg::new("ids")
+                        .value_name("ID")
+                        .required(true)
+                        .num_args(1..)
+                        .help(t!(loc, "arg-evidence-ids")),
+                )
+                .arg(
+                    Arg::new("out")
+                        .long("out")
+                        .short('o')
+                        .value_name("BUNDLE")
+                        .required(true)
+                        .help(t!(loc, "opt-bundle-out")),
+                ),
+        )
+        .subcommand(
+            cmd(loc, "redact", t!(loc, "cmd-evidence-redact"))
+                .arg(positional("id", "ID", t!(loc, "arg-evidence-id")))
+                .arg(
+                    Arg::new("strip-metadata")
+                        .long("strip-metadata")
+                        .action(ArgAction::SetTrue)
+                        .required(true)
+                        .help(t!(loc, "opt-strip-metadata")),
+                )
+                .arg(
+                    Arg::new("out")
+                        .long("out")
+                        .short('o')
+                        .value_name("FILE")
+                        .required(true)
+                        .help(t!(loc, "opt-out")),
+                ),
+        )
+        .subcommand(
+            cmd(loc, "key", t!(loc, "cmd-evidence-key")).arg(
+                Arg::new("qr")
+                    .long("qr")
+                    .action(ArgAction::SetTrue)
+                    .help(t!(loc, "opt-key-qr")),
+            ),
+        )
+        .subcommand(
+            cmd(loc, "desk", t!(loc, "cmd-evidence-desk")).arg(positional(
+                "name",
+                "NAME",
+                t!(loc, "arg-conversation"),
+            )),
+        )
+        .subcommand(
+            cmd(loc, "enrol", t!(loc, "cmd-evidence-enrol"))
+                .arg(
+                    Arg::new("key")
+                        .long("key")
+                        .value_name("HEX")
+                        .required(true)
+                        .help(t!(loc, "opt-device-key")),
+                )
+                .arg(
+                    Arg::new("label")
+                        .long("label")
+                        .value_name("LABEL")
+                        .required(true)
+                        .help(t!(loc, "opt-device-label")),
+                )
+                .arg(
+                    Arg::new("org")
+                        .long("org")
+                        .value_name("ORGANISATION")
+                        .required(true)
+                        .help(t!(loc, "opt-device-org")),
+                )
+                .arg(
+                    Arg::new("send-to")
+                        .long("send-to")
+                        .value_name("NAME")
+                        .help(t!(loc, "opt-enrol-send-to")),
+                ),
+        )
+        .subcommand(cmd(loc, "devices", t!(loc, "cmd-evidence-devices")))
+        .subcommand(cmd(loc, "desk-key", t!(loc, "cmd-evidence-desk-key")))
 }

@@ -54,6 +54,23 @@ pub fn describe(loc: &Localizer, e: &MessengerError) -> String {
         MessengerError::FileChanged => t!(loc, "error-file-changed"),
         MessengerError::FileTooLarge => t!(loc, "error-file-too-large"),
         MessengerError::Store(_) | MessengerError::CorruptRecord => t!(loc, "error-store"),
+        MessengerError::UnknownEvidence => t!(loc, "error-unknown-evidence"),
+        MessengerError::NoEvidenceDesk => t!(loc, "error-no-evidence-desk"),
+        MessengerError::EmptyTestimony => t!(loc, "error-empty-testimony"),
+        MessengerError::TestimonyNotText => t!(loc, "error-testimony-not-text"),
+        MessengerError::BadDeviceKey => t!(loc, "error-bad-device-key"),
+        MessengerError::BadField(name) => t!(loc, "error-bad-field", name = name.as_str()),
+        MessengerError::Manifest(m) => t!(loc, "error-manifest", detail = m.to_string()),
+        MessengerError::EvidenceNotVerified => t!(loc, "error-evidence-not-verified"),
+        MessengerError::DeviceNotEnrolled => t!(loc, "error-device-not-enrolled"),
+        MessengerError::ExportDidNotVerify(id) => {
+            t!(loc, "error-export-did-not-verify", error = *id)
+        }
+        MessengerError::TsaCertCount => t!(loc, "error-tsa-cert-count"),
+        MessengerError::BadCertificate => t!(loc, "error-bad-certificate"),
+        MessengerError::NoBundles => t!(loc, "error-no-bundles"),
+        MessengerError::Anchor(a) => t!(loc, "error-anchor", detail = a.to_string()),
+        MessengerError::Redact(r) => t!(loc, "error-redact", detail = r.to_string()),
         _ => t!(loc, "error-other", detail = e.to_string()),
     }
 }

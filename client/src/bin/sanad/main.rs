@@ -8,8 +8,10 @@
 
 #![forbid(unsafe_code)]
 
+mod bundle;
 mod cli;
 mod errors;
+mod evidence;
 mod output;
 mod progress;
 mod qr;
@@ -64,6 +66,10 @@ fn main() -> ExitCode {
         }
     };
     let out = Out::new(&loc, matches.get_flag("json"), matches.get_flag("quiet"));
+    // The offline verifier: no profile, no network, no runtime.
+    if let Some(("verify", sub)) = matches.subcommand() {
+        return bundle::verify(sub, &out);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -95,7 +101,7 @@ fn options() -> ConnectOptions {
     ConnectOptions::default()
 }
 
-async fn open(m: &ArgMatches, out: &Out<'_>) -> Result<Messenger, MessengerError> {
+pub(crate) async fn open(m: &ArgMatches, out: &Out<'_>) -> Result<Messenger, MessengerError> {
     let dir = profile_dir(m)?;
     let passphrase = secrets::passphrase(m, out.loc(), false)?;
     let mut messenger = Messenger::open(dir, &passphrase, options())?;
@@ -220,6 +226,12 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
                 for line in &report.received {
                     out.history_line(line);
                 }
+                for item in &report.evidence {
+                    evidence::list_line(out, item);
+                }
+                if !report.evidence.is_empty() {
+                    out.line(&t!(loc, "sync-evidence", count = report.evidence.len()));
+                }
                 if report.offline {
                     out.line(&t!(loc, "sync-offline", queued = report.queued));
                 } else {
@@ -273,6 +285,8 @@ async fn run(m: &ArgMatches, out: &Out<'_>) -> Result<(), MessengerError> {
             });
         }
         "group" => group(m, sub, out).await?,
+        "evidence" => evidence::run(m, sub, out).await?,
+        "anchor" => bundle::anchor(m, sub, out).await?,
         "outbox" => {
             let mut messenger = open(m, out).await?;
             match sub.subcommand() {
@@ -564,7 +578,7 @@ fn arguments_error(loc: &Localizer, e: &clap::Error) -> String {
     }
 }
 
-fn arg(m: &ArgMatches, name: &str) -> String {
+pub(crate) fn arg(m: &ArgMatches, name: &str) -> String {
     m.get_one::<String>(name).cloned().unwrap_or_default()
 }
 

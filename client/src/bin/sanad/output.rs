@@ -23,6 +23,10 @@ impl<'a> Out<'a> {
         self.loc
     }
 
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     pub fn quiet(&self) -> bool {
         self.quiet
     }
