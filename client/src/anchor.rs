@@ -304,8 +304,8 @@ const READ_STEP: usize = 8 * 1024;
 const MAX_CHUNKED_RAW_LEN: usize = 2 * MAX_TSA_RESPONSE_LEN + MAX_HTTP_HEAD_LEN;
 
 impl Incoming<'_> {
-    /// Read more bytes, keeping the buffer within `limit` plus one step;
-    /// false at the end of the stream.
+    /// Read up to one step more (callers check the buffer's length against
+    /// their bound between steps); false at the end of the stream.
     async fn fill(&mut self) -> Result<bool, AnchorError> {
         let mut step = [0u8; READ_STEP];
         let n = self
