@@ -29,7 +29,7 @@ use sanad_protocol::{
 };
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::Mutex;
+use tokio::sync::{watch, Mutex};
 
 use crate::error::ClientError;
 use crate::limits::UPLOAD_ROUNDS;
@@ -168,6 +168,13 @@ enum Source<R> {
     /// A file, read (and hashed) on the blocking pool, off the tasks that
     /// drive the network.
     File(Arc<std::sync::Mutex<std::fs::File>>),
+    /// A file that another task is still writing from its start: a segment
+    /// is read as [`Source::File`] does once `written` (the file's length so
+    /// far) covers it.
+    Growing {
+        file: Arc<std::sync::Mutex<std::fs::File>>,
+        written: watch::Receiver<u64>,
+    },
 }
 
 impl<R: AsyncRead + AsyncSeek + Unpin + Send> Source<R> {
@@ -197,15 +204,32 @@ impl<R: AsyncRead + AsyncSeek + Unpin + Send> Source<R> {
                 }
                 Ok((buf.freeze(), SegmentHash(sha.finalize().into())))
             }
-            Source::File(file) => {
-                let file = Arc::clone(file);
-                tokio::task::spawn_blocking(move || read_file_segment(&file, index, len))
-                    .await
-                    .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
-                    .map_err(ClientError::LocalIo)
+            Source::File(file) => read_file_segment_blocking(file, index, len).await,
+            Source::Growing { file, written } => {
+                let end = offset_of(index) + len as u64;
+                written.clone().wait_for(|&w| w >= end).await.map_err(|_| {
+                    ClientError::LocalIo(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the file stopped growing before the blob's end",
+                    ))
+                })?;
+                read_file_segment_blocking(file, index, len).await
             }
         }
     }
+}
+
+/// [`read_file_segment`] on the blocking pool.
+async fn read_file_segment_blocking(
+    file: &Arc<std::sync::Mutex<std::fs::File>>,
+    index: u32,
+    len: usize,
+) -> Result<(Bytes, SegmentHash), ClientError> {
+    let file = Arc::clone(file);
+    tokio::task::spawn_blocking(move || read_file_segment(&file, index, len))
+        .await
+        .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
+        .map_err(ClientError::LocalIo)
 }
 
 /// Read and hash segment `index` (`len` bytes) of `file`, into a buffer of
@@ -276,6 +300,17 @@ where
         }
     })
     .await
+}
+
+/// Where an upload's blob comes from.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    /// Create it first.
+    Create,
+    /// It exists: ask the relay what it misses.
+    Resume(&'a BlobUpload),
+    /// Created just now, nothing sent yet: every segment is missing.
+    Fresh(&'a BlobUpload),
 }
 
 /// Segment indexes handed out to workers, each once.
@@ -442,7 +477,35 @@ impl Client {
         .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
         .map_err(ClientError::LocalIo)?;
         let source: Source<tokio::fs::File> = Source::File(Arc::new(std::sync::Mutex::new(file)));
-        self.upload_from(source, size, resume, progress).await
+        let start = resume.map_or(Start::Create, Start::Resume);
+        self.upload_from(source, size, start, progress).await
+    }
+
+    /// Upload the file at `path` while another task is still writing it,
+    /// from its start, into `upload`: a blob created for the file's final
+    /// length that nothing was sent to yet (store it before calling, so the
+    /// upload can resume after a crash). `written` says how many bytes the
+    /// file holds so far; each segment is read once `written` covers it, so
+    /// sending starts with the first segment instead of after the last.
+    /// Fails if `written`'s sender goes away before the blob's end.
+    pub async fn upload_file_as_written(
+        &self,
+        path: &Path,
+        upload: &BlobUpload,
+        written: watch::Receiver<u64>,
+        progress: &dyn Progress,
+    ) -> Result<UploadOutcome, ClientError> {
+        let path = path.to_owned();
+        let file = tokio::task::spawn_blocking(move || std::fs::File::open(path))
+            .await
+            .map_err(|e| ClientError::LocalIo(std::io::Error::other(e)))?
+            .map_err(ClientError::LocalIo)?;
+        let source: Source<tokio::fs::File> = Source::Growing {
+            file: Arc::new(std::sync::Mutex::new(file)),
+            written,
+        };
+        self.upload_from(source, upload.size, Start::Fresh(upload), progress)
+            .await
     }
 
     /// Upload the first `size` bytes of `source` as a blob.
@@ -467,7 +530,8 @@ impl Client {
     where
         R: AsyncRead + AsyncSeek + Unpin + Send,
     {
-        self.upload_from(Source::Reader(Mutex::new(source)), size, resume, progress)
+        let start = resume.map_or(Start::Create, Start::Resume);
+        self.upload_from(Source::Reader(Mutex::new(source)), size, start, progress)
             .await
     }
 
@@ -475,15 +539,24 @@ impl Client {
         &self,
         source: Source<R>,
         size: u64,
-        resume: Option<&BlobUpload>,
+        start: Start<'_>,
         progress: &dyn Progress,
     ) -> Result<UploadOutcome, ClientError>
     where
         R: AsyncRead + AsyncSeek + Unpin + Send,
     {
         check_size(size)?;
-        let (upload, mut missing) = match resume {
-            Some(upload) => {
+        let (upload, mut missing) = match start {
+            Start::Fresh(upload) => {
+                if upload.size != size {
+                    return Err(ClientError::BlobSizeMismatch {
+                        expected: size,
+                        actual: upload.size,
+                    });
+                }
+                (upload.clone(), (0..segment_count(size)).collect())
+            }
+            Start::Resume(upload) => {
                 if upload.size != size {
                     return Err(ClientError::BlobSizeMismatch {
                         expected: size,
@@ -497,7 +570,7 @@ impl Client {
                 }
                 (upload.clone(), state.missing)
             }
-            None => {
+            Start::Create => {
                 let upload = self.create_blob(size).await?;
                 let all = (0..segment_count(size)).collect();
                 (upload, all)
@@ -761,6 +834,72 @@ mod tests {
             // Past the end of the source: an error, not a short segment.
             assert!(source.segment(3, 10).await.is_err());
         }
+    }
+
+    #[tokio::test]
+    async fn a_growing_file_is_read_once_its_writer_has_written_the_segment() {
+        let bytes: Vec<u8> = (0..TWO_AND_A_BIT).map(|i| (i % 241) as u8).collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("blob");
+        let (tx, written) = watch::channel(0u64);
+        let mut out = std::fs::File::create(&path).expect("create");
+        let source: Source<std::io::Cursor<Vec<u8>>> = Source::Growing {
+            file: Arc::new(std::sync::Mutex::new(
+                std::fs::File::open(&path).expect("open"),
+            )),
+            written,
+        };
+        let first_len = segment_len(TWO_AND_A_BIT, 0).expect("in range");
+        let first = source.segment(0, first_len);
+        tokio::pin!(first);
+        // Nothing written yet: the read waits.
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(50), &mut first)
+                .await
+                .is_err()
+        );
+        // One byte short of the segment: still waiting.
+        {
+            use std::io::Write;
+            out.write_all(&bytes[..first_len - 1]).expect("write");
+        }
+        tx.send_replace(first_len as u64 - 1);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(50), &mut first)
+                .await
+                .is_err()
+        );
+        {
+            use std::io::Write;
+            out.write_all(&bytes[first_len - 1..]).expect("write");
+        }
+        tx.send_replace(TWO_AND_A_BIT);
+        let (data, hash) = first.await.expect("read");
+        assert_eq!(&data[..], &bytes[..first_len]);
+        assert_eq!(hash, SegmentHash::of(&data));
+        let (last, _) = source.segment(2, 10).await.expect("last");
+        assert_eq!(&last[..], &bytes[2 * SEGMENT_SIZE..]);
+    }
+
+    #[tokio::test]
+    async fn a_growing_file_whose_writer_stops_short_is_an_error_not_a_wait() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("blob");
+        std::fs::write(&path, vec![7u8; SEGMENT_SIZE]).expect("write");
+        let (tx, written) = watch::channel(SEGMENT_SIZE as u64);
+        let source: Source<std::io::Cursor<Vec<u8>>> = Source::Growing {
+            file: Arc::new(std::sync::Mutex::new(
+                std::fs::File::open(&path).expect("open"),
+            )),
+            written,
+        };
+        drop(tx);
+        // Written before the writer went away: still readable.
+        assert!(source.segment(0, SEGMENT_SIZE).await.is_ok());
+        assert!(matches!(
+            source.segment(1, 10).await,
+            Err(ClientError::LocalIo(_))
+        ));
     }
 
     #[test]

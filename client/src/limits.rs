@@ -50,6 +50,12 @@ pub const QUIC_CONNECTION_RECEIVE_WINDOW: u32 = 6 * 1024 * 1024;
 /// QUIC send window: bounds the unacknowledged bytes quinn buffers for us.
 pub const QUIC_SEND_WINDOW: u64 = 6 * 1024 * 1024;
 
+/// Kernel receive and send buffers asked for the client's UDP socket (best
+/// effort, capped by the system): the system default (often 208 KiB)
+/// overflows during a download burst and the relay resends what the kernel
+/// dropped.
+pub const UDP_SOCKET_BUFFER: usize = 4 * 1024 * 1024;
+
 /// Segments uploaded or downloaded concurrently by default. Two keep a
 /// 300 ms-RTT link full up to about 27 Mbit/s while a cut costs at most two
 /// segments resent (`docs/benchmarks.md`, choice of default).

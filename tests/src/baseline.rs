@@ -85,6 +85,21 @@ fn transport(congestion: Congestion) -> quinn::TransportConfig {
     t
 }
 
+/// A loopback endpoint whose UDP socket has the kernel buffers the relay and
+/// the client ask for (`UDP_SOCKET_BUFFER`), like theirs.
+fn endpoint(server: Option<quinn::ServerConfig>) -> std::io::Result<quinn::Endpoint> {
+    let socket = std::net::UdpSocket::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    let s = socket2::SockRef::from(&socket);
+    let _ = s.set_recv_buffer_size(sanad_relay::limits::UDP_SOCKET_BUFFER);
+    let _ = s.set_send_buffer_size(sanad_relay::limits::UDP_SOCKET_BUFFER);
+    quinn::Endpoint::new(
+        quinn::EndpointConfig::default(),
+        server,
+        socket,
+        Arc::new(quinn::TokioRuntime),
+    )
+}
+
 /// Send `total` bytes over one raw quinn stream on loopback, both ends using
 /// `congestion`; returns the time from the first byte written to the
 /// receiver's confirmation of the last.
@@ -105,7 +120,7 @@ pub async fn raw_quinn_transfer(
     let mut server_cfg =
         quinn::ServerConfig::with_crypto(Arc::new(QuicServerConfig::try_from(tls)?));
     server_cfg.transport_config(Arc::new(transport(congestion)));
-    let server = quinn::Endpoint::server(server_cfg, SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    let server = endpoint(Some(server_cfg))?;
     let server_addr = server.local_addr()?;
 
     let receiver = tokio::spawn(async move {
@@ -131,7 +146,7 @@ pub async fn raw_quinn_transfer(
     ctls.alpn_protocols = vec![ALPN.to_vec()];
     let mut client_cfg = quinn::ClientConfig::new(Arc::new(QuicClientConfig::try_from(ctls)?));
     client_cfg.transport_config(Arc::new(transport(congestion)));
-    let mut client = quinn::Endpoint::client(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    let mut client = endpoint(None)?;
     client.set_default_client_config(client_cfg);
     let conn = client.connect(server_addr, "localhost")?.await?;
 

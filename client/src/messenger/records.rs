@@ -199,7 +199,7 @@ pub enum OutboxItem {
         content: Vec<u8>,
         history: Option<Vec<u8>>,
     },
-    /// A file to encrypt (already done: `spool`), upload, then announce.
+    /// A file encrypted into `spool`, to upload, then announce.
     File {
         group: LocalId,
         spool: String,
@@ -207,6 +207,12 @@ pub enum OutboxItem {
         history: Vec<u8>,
         /// The blob once created on the relay (ID, token, size).
         upload: Option<([u8; 32], [u8; 32], u64)>,
+        /// While the spool is still being written (and uploaded as it
+        /// grows): the original's absolute path (`transfer::path_bytes`), to
+        /// start again from after a crash. `None` once the spool is complete
+        /// and synced, and `record` final.
+        #[serde(default)]
+        source: Option<Vec<u8>>,
     },
     /// An evidence item walking through commit, upload and delivery (its
     /// state is in its own record, `Evidence` / `i` ‖ ID).

@@ -80,6 +80,15 @@ impl Messenger {
         batch: &mut WriteBatch,
         item: OutboxItem,
     ) -> Result<(), MessengerError> {
+        self.push_outbox_keyed(batch, item).map(|_| ())
+    }
+
+    /// Append an item to the outbox (in `batch`); returns its key.
+    pub(crate) fn push_outbox_keyed(
+        &mut self,
+        batch: &mut WriteBatch,
+        item: OutboxItem,
+    ) -> Result<Vec<u8>, MessengerError> {
         let next = match self.outbox_next {
             Some(n) => n,
             None => match self.store.last(Table::Outbox)? {
@@ -88,7 +97,9 @@ impl Messenger {
             },
         };
         self.outbox_next = Some(next + 1);
-        records::put(batch, Table::Outbox, &next.to_be_bytes(), &item)
+        let key = next.to_be_bytes().to_vec();
+        records::put(batch, Table::Outbox, &key, &item)?;
+        Ok(key)
     }
 
     /// Append a history line to `group` (in `batch`); the caller writes the
@@ -389,6 +400,7 @@ impl Messenger {
 
     pub(crate) async fn sync_inner(&mut self, updates: bool) -> Result<SyncReport, MessengerError> {
         self.check()?;
+        self.collect_spool();
         let mut report = SyncReport::default();
         let result = async {
             self.refresh_log().await?;

@@ -16,7 +16,7 @@ use super::{AttemptFailure, Congestion, ConnectOptions};
 use crate::error::ClientError;
 use crate::limits::{
     IO_CHUNK, QUIC_CONNECTION_RECEIVE_WINDOW, QUIC_IDLE_TIMEOUT, QUIC_KEEP_ALIVE, QUIC_SEND_WINDOW,
-    QUIC_STREAM_RECEIVE_WINDOW,
+    QUIC_STREAM_RECEIVE_WINDOW, UDP_SOCKET_BUFFER,
 };
 
 /// An established QUIC connection to the relay.
@@ -47,6 +47,22 @@ fn transport_config(opts: &ConnectOptions) -> Result<TransportConfig, ClientErro
     Ok(t)
 }
 
+/// A client endpoint on a new UDP socket bound to `local`, with its kernel
+/// buffers raised to [`UDP_SOCKET_BUFFER`] where the system allows.
+fn client_endpoint(local: SocketAddr) -> std::io::Result<Endpoint> {
+    let socket = std::net::UdpSocket::bind(local)?;
+    let s = socket2::SockRef::from(&socket);
+    // Best effort: a smaller buffer only costs retransmissions.
+    let _ = s.set_recv_buffer_size(UDP_SOCKET_BUFFER);
+    let _ = s.set_send_buffer_size(UDP_SOCKET_BUFFER);
+    Endpoint::new(
+        quinn::EndpointConfig::default(),
+        None,
+        socket,
+        Arc::new(quinn::TokioRuntime),
+    )
+}
+
 /// Connect over QUIC to `addr`, bounded by the handshake timeout.
 pub(crate) async fn connect(
     addr: SocketAddr,
@@ -66,7 +82,7 @@ pub(crate) async fn connect(
     } else {
         (Ipv4Addr::UNSPECIFIED, 0).into()
     };
-    let endpoint = Endpoint::client(local).map_err(|e| AttemptFailure::Failed(e.to_string()))?;
+    let endpoint = client_endpoint(local).map_err(|e| AttemptFailure::Failed(e.to_string()))?;
     let connecting = endpoint
         .connect_with(config, addr, SERVER_NAME)
         .map_err(|e| AttemptFailure::Failed(e.to_string()))?;

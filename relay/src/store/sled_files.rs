@@ -20,7 +20,8 @@
 //! - `meta`: `reserved_blob_bytes` → u64
 //! - `log`: the transparency log (see [`crate::log::SledLog`])
 //!
-//! Durability: a segment file is written to `tmp/`, its data synced
+//! Durability: a segment file is written to `tmp/` (with `O_DIRECT` where
+//! the file system allows: no copy into the page cache), its data synced
 //! (`fdatasync`), then renamed into its shard directory, which is marked
 //! dirty; only then does the sled transaction refer to it. [`Store::flush`],
 //! which the service's group commit calls before acknowledging, first syncs
@@ -54,6 +55,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::Transactional;
 use subtle::ConstantTimeEq;
 
+use super::segment::DIRECT_IO_ALIGN;
 use super::{BlobState, SegmentBytes, Store, StoreError, SweepCounts};
 use crate::limits::Quotas;
 
@@ -86,6 +88,9 @@ pub struct SledFileStore {
     /// Shard directories that gained an entry since the last flush synced
     /// them, by shard number.
     dirty_shards: [AtomicBool; SHARDS],
+    /// Whether segment files are written with `O_DIRECT` (until the file
+    /// system refuses it once).
+    direct_io: AtomicBool,
 }
 
 /// What [`SledFileStore::open`] cleaned up after an unclean stop.
@@ -238,6 +243,37 @@ fn fsync_dir(dir: &Path) -> std::io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 
+/// Create a file at `path` and write `data` (page-aligned in memory and in
+/// length) to it with `O_DIRECT`.
+#[cfg(target_os = "linux")]
+fn write_direct(path: &Path, data: &[u8]) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_DIRECT)
+        .open(path)?;
+    f.write_all(data)?;
+    Ok(f)
+}
+
+/// No direct writes here: always "unsupported".
+#[cfg(not(target_os = "linux"))]
+fn write_direct(_path: &Path, _data: &[u8]) -> std::io::Result<fs::File> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Whether a direct write failed because the file system (or platform)
+/// does not do them, rather than for a reason that would fail any write.
+fn is_unsupported(e: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if e.raw_os_error() == Some(libc::EINVAL) {
+        return true;
+    }
+    e.kind() == std::io::ErrorKind::Unsupported
+}
+
 fn shard_name(shard: usize) -> String {
     format!("{shard:02x}")
 }
@@ -289,6 +325,7 @@ impl SledFileStore {
             segment_dir,
             tmp_dir,
             dirty_shards: std::array::from_fn(|_| AtomicBool::new(false)),
+            direct_io: AtomicBool::new(true),
         };
         let recovery = store.recover()?;
         Ok((store, recovery))
@@ -390,18 +427,62 @@ impl SledFileStore {
         let path = self.segment_path(hash);
         if !path.exists() {
             let tmp = self.tmp_dir.join(BlobId::random(&mut OsRng).to_hex());
-            {
-                let mut f = fs::File::create(&tmp)?;
-                f.write_all(data)?;
-                if SYNC {
-                    f.sync_data()?;
-                }
-            }
+            self.write_new_file(&tmp, data)?;
             fs::rename(&tmp, &path)?;
         }
         // Also when the file was already there: it may have been renamed in
         // by a writer whose directory sync has not happened yet.
         self.dirty_shards[usize::from(hash.0[0])].store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Write `data` into a new file at `path` and sync its data.
+    ///
+    /// The page-aligned head of data that sits at a page-aligned address
+    /// (as the transports receive segments: `SegmentHasher`) is written
+    /// with `O_DIRECT`, straight from that memory to the disk: a copy into
+    /// the page cache (and its writeback) cost the relay more CPU than the
+    /// rest of storing a segment (`docs/benchmarks.md`). The rest, if any
+    /// (a blob's last segment), goes through the page cache. Where the file
+    /// system refuses direct writes, everything goes through the page cache
+    /// from then on. The `fdatasync` at the end is needed either way: a
+    /// direct write may still sit in the disk's cache, and the file's size
+    /// is metadata.
+    fn write_new_file(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
+        let head = if self.direct_io.load(Ordering::Relaxed)
+            && data.as_ptr().align_offset(DIRECT_IO_ALIGN) == 0
+        {
+            data.len() / DIRECT_IO_ALIGN * DIRECT_IO_ALIGN
+        } else {
+            0
+        };
+        if head > 0 {
+            match write_direct(path, &data[..head]) {
+                Ok(mut f) => {
+                    if head < data.len() {
+                        f = fs::OpenOptions::new().append(true).open(path)?;
+                        f.write_all(&data[head..])?;
+                    }
+                    if SYNC {
+                        f.sync_data()?;
+                    }
+                    return Ok(());
+                }
+                Err(e) if is_unsupported(&e) => {
+                    self.direct_io.store(false, Ordering::Relaxed);
+                    tracing::info!(
+                        "the file system refuses direct writes: segment files go through \
+                         the page cache"
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let mut f = fs::File::create(path)?;
+        f.write_all(data)?;
+        if SYNC {
+            f.sync_data()?;
+        }
         Ok(())
     }
 
@@ -1066,6 +1147,36 @@ mod tests {
 
     fn blob_bytes(size: usize) -> Vec<u8> {
         (0..size).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    /// `data` as a transport receives it: in a page-aligned buffer.
+    fn received(data: &[u8]) -> SegmentBytes {
+        let mut h = crate::store::SegmentHasher::with_len(data.len());
+        h.unfilled().copy_from_slice(data);
+        h.advance(data.len());
+        h.finish()
+    }
+
+    #[test]
+    fn segment_files_hold_exactly_their_bytes_direct_or_cached() {
+        let (d, s) = open();
+        let page = DIRECT_IO_ALIGN;
+        for (i, len) in [1, page - 1, page, page + 1, 3 * page, 300_001, SEGMENT_SIZE]
+            .into_iter()
+            .enumerate()
+        {
+            let data = blob_bytes(len);
+            // Aligned (direct head, cached tail) and unaligned (all cached).
+            for (j, seg) in [received(&data), bytes(&data)].into_iter().enumerate() {
+                let path = d.path().join(format!("f{i}-{j}"));
+                s.write_new_file(&path, seg.data()).expect("write");
+                assert_eq!(
+                    fs::read(&path).expect("read"),
+                    data,
+                    "{len} bytes, case {j}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,10 +4,11 @@
 //! Every body goes into one buffer of exactly its length (allocated without
 //! initialising, filled by the stream's reads). A segment upload (`BlobPut`)
 //! takes a faster path: its fixed head is read and checked first, then the
-//! segment's bytes are hashed piece by piece as they arrive (no second pass,
-//! nothing left to hash after the last byte) and handed to the service as
-//! they lie in the buffer ([`SegmentPut`]), instead of being decoded into a
-//! copy.
+//! segment's bytes are read into a page-aligned buffer (so the store can
+//! write them to disk without the page cache), hashed piece by piece as they
+//! arrive (no second pass, nothing left to hash after the last byte) and
+//! handed to the service as they lie in the buffer ([`SegmentPut`]), instead
+//! of being decoded into a copy.
 //!
 //! A `BlobPut` whose head does not pass the checks is read in full like any
 //! other body and decoded by `sanad_protocol`, so that it gets exactly the
@@ -128,13 +129,16 @@ pub(crate) async fn read_body<R: AsyncRead + Unpin>(
         let whole = read_exact_into(r, &mut buf, data_len, deadline).await?;
         return Ok(whole.then_some(Body::Plain(buf)));
     };
-    let mut buf = BytesMut::with_capacity(data_len);
-    let mut data = SegmentHasher::new();
-    while data.len() < data_len {
-        if read_some(r, &mut buf, data_len - data.len(), deadline).await? == 0 {
+    let mut data = SegmentHasher::with_len(data_len);
+    while !data.is_complete() {
+        let stall = Instant::now() + REQUEST_READ_TIMEOUT;
+        let n = timeout_at(deadline.min(stall), r.read(data.unfilled()))
+            .await
+            .map_err(|_| timed_out())??;
+        if n == 0 {
             return Ok(None);
         }
-        data.push(buf.split());
+        data.advance(n);
     }
     Ok(Some(Body::Segment(SegmentPut {
         blob_id,

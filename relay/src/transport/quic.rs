@@ -20,7 +20,7 @@ use crate::config::Congestion;
 use crate::keys::RelayKeys;
 use crate::limits::{
     CONNECTION_RECEIVE_WINDOW, IDLE_TIMEOUT, MAX_INCOMING_HANDSHAKES, MAX_STREAMS_PER_CONNECTION,
-    REQUEST_READ_TIMEOUT, SEND_WINDOW, STREAM_RECEIVE_WINDOW,
+    REQUEST_READ_TIMEOUT, SEND_WINDOW, STREAM_RECEIVE_WINDOW, UDP_SOCKET_BUFFER,
 };
 use crate::server::ServerError;
 
@@ -70,17 +70,36 @@ pub(crate) fn server_config(
     Ok(config)
 }
 
-/// A quinn endpoint on an already bound UDP socket.
+/// A quinn endpoint on an already bound UDP socket, whose kernel buffers
+/// are first raised to [`UDP_SOCKET_BUFFER`] where the system allows.
 pub(crate) fn endpoint(
     socket: std::net::UdpSocket,
     config: quinn::ServerConfig,
 ) -> io::Result<quinn::Endpoint> {
+    size_buffers(&socket);
     quinn::Endpoint::new(
         quinn::EndpointConfig::default(),
         Some(config),
         socket,
         Arc::new(quinn::TokioRuntime),
     )
+}
+
+/// Ask for [`UDP_SOCKET_BUFFER`] bytes of kernel buffer each way. Best
+/// effort: the system may grant less (logged at debug level), which only
+/// costs retransmissions under bursts.
+fn size_buffers(socket: &std::net::UdpSocket) {
+    let s = socket2::SockRef::from(socket);
+    let _ = s.set_recv_buffer_size(UDP_SOCKET_BUFFER);
+    let _ = s.set_send_buffer_size(UDP_SOCKET_BUFFER);
+    if let Ok(got) = s.recv_buffer_size() {
+        if got < UDP_SOCKET_BUFFER {
+            tracing::debug!(
+                granted = got,
+                "UDP receive buffer below the asked size (net.core.rmem_max)"
+            );
+        }
+    }
 }
 
 /// Accept connections until shutdown begins or the endpoint closes. Over

@@ -34,10 +34,11 @@ Commands:
             at once, then syncs until it has all the others'; delivered
             messages/s and per-member catch-up sync throughput; baseline:
             raw clients on one shared mailbox. ~1-2 min.
-  file      `send_file` of a --size file (age into the spool, upload,
-            announce) against `Client::upload_file` of the same file; where
-            the time goes; peak RSS of `sanad send --file` and of a raw
-            upload, each as a child process. ~3 min for 1 GiB.
+  file      `send_file` of a --size file (age into the spool while the
+            spool is uploaded, then announce) against `Client::upload_file`
+            of the same file; where the time goes; peak RSS of `sanad send
+            --file` and of a raw upload, each as a child process. ~3 min for
+            1 GiB.
   all       latency, group and file, in that order (under 10 min)
   client-upload --relay ADDR --file PATH --size BYTES
             (internal: the raw-upload child process of `file`)
