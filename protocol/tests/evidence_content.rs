@@ -127,6 +127,52 @@ mod on_arrival {
     }
 
     #[test]
+    fn every_check_on_arrival_is_reported_in_order() {
+        use sanad_protocol::evidence::{check_item, CheckId, NotRun, Outcome};
+        let log = fx::capture().log.log_key();
+        let ids = |v: &sanad_protocol::evidence::ItemVerdict| -> Vec<CheckId> {
+            v.checks.iter().map(|c| c.id).collect()
+        };
+        let order = vec![
+            CheckId::ManifestSignature,
+            CheckId::Content,
+            CheckId::Receipt,
+            CheckId::Commitment,
+            CheckId::SeenCheckpoint,
+            CheckId::DeviceTime,
+        ];
+        let sound = check_item(&fx::evidence_item(), &log, &desk());
+        assert_eq!(ids(&sound), order);
+        assert!(sound.checks.iter().all(|c| c.outcome == Outcome::Passed));
+        assert!(sound.verified().is_some() && sound.failure().is_none());
+
+        let mut salted = fx::evidence_item();
+        salted.salt = Salt::from_bytes([0; 32]);
+        let v = check_item(&salted, &log, &desk());
+        assert_eq!(ids(&v), order);
+        let outcomes: Vec<&Outcome> = v.checks.iter().map(|c| &c.outcome).collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                &Outcome::Passed,
+                &Outcome::Passed,
+                &Outcome::Passed,
+                &Outcome::Failed(BundleError::CommitmentMismatch),
+                &Outcome::NotRun(NotRun::EarlierFailure),
+                &Outcome::NotRun(NotRun::EarlierFailure),
+            ]
+        );
+        assert!(v.verified().is_none());
+        assert_eq!(v.failure(), Some(&BundleError::CommitmentMismatch));
+
+        let mut other_file = fx::evidence_item();
+        other_file.file.size += 1;
+        let v = check_item(&other_file, &log, &desk());
+        assert_eq!(v.failure(), Some(&BundleError::ContentHashMismatch));
+        assert_eq!(v.checks[1].id, CheckId::Content);
+    }
+
+    #[test]
     fn a_tampered_item_is_refused_on_arrival_with_its_error() {
         let log = fx::capture().log.log_key();
         let other_log = fx::TestLog::new(fx::OTHER_LOG_SEED, 1).log_key();

@@ -285,8 +285,13 @@ evidence-show-field = { $name }: { $value }
 evidence-show-state = الحالة: { $state }
 evidence-check =
     { $passed ->
-        [yes] ✓ { $check } { $detail }
-       *[other] ✗ { $check } { $detail }
+        [yes] ✓ { $check }
+       *[other] ✗ { $check }
+    }
+evidence-check-detail =
+    { $passed ->
+        [yes] ✓ { $check }: { $detail }
+       *[other] ✗ { $check }: { $detail }
     }
 evidence-key = مفتاح الأدلة الخاص بهذا الجهاز: { $key }
 evidence-key-enrolled = سجّل المكتب هذا الجهاز باسم «{ $label }» التابع لـ{ $org }.
@@ -327,13 +332,40 @@ redact-done = كُتب الملف { $path } ({ $size }): { PLURAL($removed) ->
 redact-hint = يربط سجل موقَّع هذه النسخة بالأصل؛ وتتضمّنه حزم الأدلة المُصدَّرة للأصل.
 anchor-done = ختمت { $authority } السجل بختم زمني حين كان عدد مدخلاته { $size }: { $date }.
 verify-bundle = حزمة الأدلة { $path }
-verify-name = { $check }
+check-name = { $check ->
+        [container] حاوية حزمة الأدلة
+        [parts] أجزاء حزمة الأدلة
+        [manifest-signature] توقيع الجهاز على البيان
+        [content] مطابقة الملف للبيان
+        [log-key] مفتاح السجل
+        [receipt] إيصال السجل
+        [commitment] الالتزام المُدرَج في السجل
+        [enrolment] تسجيل الجهاز
+        [desk-key] مفتاح المكتب
+        [seen-checkpoint] نقطة التحقق التي رآها الجهاز
+        [seen-consistent] لا تفرّع منذ نقطة التحقق التي رآها الجهاز
+        [latest-checkpoint] لا تفرّع حتى نقطة تحقق حديثة
+        [device-time] وقت الجهاز
+        [evidence-id-new] معرّف دليل جديد
+        [file] الملف المستلَم
+       *[other] { $check }
+    }
+verify-not-run = { $reason ->
+        [not-run-earlier-failure] فشل فحص سابق
+        [not-run-not-pinned] لم يُعطَ مفتاح موثوق، فاستُخدم مفتاح الحزمة نفسها
+        [not-run-no-seen-checkpoint] لم يكن الجهاز قد رأى أي نقطة تحقق
+        [not-run-no-time] لا يوجد وقت لنقطة تحقق للمقارنة به
+        [not-run-no-tsa-certificates] لم تُعطَ شهادة لسلطة الختم الزمني مع --tsa-cert
+       *[other] { $reason }
+    }
 verify-name-anchor = الختم الزمني { $n }
 verify-name-derivative = النسخة المنقّحة { $n }
 verify-check-passed = {"  "}✓ { $check }
 verify-check-failed = {"  "}✗ { $check }: { $reason } [{ $error }]
 verify-check-not-run = {"  "}– { $check }: لم يُتحقَّق منه ({ $reason })
 verify-failure = { $error ->
+        [evidence-id-replayed] عنصر سابق يحمل معرّف الدليل نفسه: إنها إعادة إرسال
+        [device-not-enrolled-here] لم يسجّل هذا المكتب الجهاز
         [manifest-signature-invalid] توقيع الجهاز لا يطابق البيان: فقد عُدِّل البيان أو وُقِّع بمفتاح آخر
         [content-hash-mismatch] الملف ليس الملف الذي وُقِّع: بصمة SHA-256 الخاصة به مختلفة
         [content-truncated] الملف أقصر من الملف الذي وُقِّع

@@ -273,8 +273,13 @@ evidence-show-field = { $name }: { $value }
 evidence-show-state = State: { $state }
 evidence-check =
     { $passed ->
-        [yes] ✓ { $check } { $detail }
-       *[other] ✗ { $check } { $detail }
+        [yes] ✓ { $check }
+       *[other] ✗ { $check }
+    }
+evidence-check-detail =
+    { $passed ->
+        [yes] ✓ { $check }: { $detail }
+       *[other] ✗ { $check }: { $detail }
     }
 evidence-key = This device's evidence key: { $key }
 evidence-key-enrolled = Enrolled by the desk as “{ $label }” of { $org }.
@@ -308,13 +313,40 @@ redact-done = Wrote { $path } ({ $size }): { $removed ->
 redact-hint = A signed record links this copy to the original; exported bundles of the original include it.
 anchor-done = { $authority } stamped the log at { $size } entries: { $date }.
 verify-bundle = Bundle { $path }
-verify-name = { $check }
+check-name = { $check ->
+        [container] the bundle's container
+        [parts] the bundle's parts
+        [manifest-signature] the device's signature on the manifest
+        [content] the file against the manifest
+        [log-key] the log key
+        [receipt] the log receipt
+        [commitment] the logged commitment
+        [enrolment] the device's enrolment
+        [desk-key] the desk key
+        [seen-checkpoint] the checkpoint the device had seen
+        [seen-consistent] no fork since the checkpoint the device had seen
+        [latest-checkpoint] no fork up to a recent checkpoint
+        [device-time] the device time
+        [evidence-id-new] a new evidence ID
+        [file] the received file
+       *[other] { $check }
+    }
+verify-not-run = { $reason ->
+        [not-run-earlier-failure] an earlier check failed
+        [not-run-not-pinned] no trusted key was given, the bundle's own was used
+        [not-run-no-seen-checkpoint] the device had seen no checkpoint
+        [not-run-no-time] no checkpoint time to compare with
+        [not-run-no-tsa-certificates] no TSA certificate was given with --tsa-cert
+       *[other] { $reason }
+    }
 verify-name-anchor = timestamp { $n }
 verify-name-derivative = redacted copy { $n }
 verify-check-passed = {"  "}✓ { $check }
 verify-check-failed = {"  "}✗ { $check }: { $reason } [{ $error }]
 verify-check-not-run = {"  "}– { $check }: not checked ({ $reason })
 verify-failure = { $error ->
+        [evidence-id-replayed] an earlier item had the same evidence ID: a replay
+        [device-not-enrolled-here] this desk has not enrolled the device
         [manifest-signature-invalid] the device's signature does not match the manifest: it was changed or signed by another key
         [content-hash-mismatch] the file is not the one that was signed: its SHA-256 differs
         [content-truncated] the file is shorter than the one that was signed

@@ -284,8 +284,13 @@ evidence-show-field = { $name } : { $value }
 evidence-show-state = État : { $state }
 evidence-check =
     { $passed ->
-        [yes] ✓ { $check } { $detail }
-       *[other] ✗ { $check } { $detail }
+        [yes] ✓ { $check }
+       *[other] ✗ { $check }
+    }
+evidence-check-detail =
+    { $passed ->
+        [yes] ✓ { $check } : { $detail }
+       *[other] ✗ { $check } : { $detail }
     }
 evidence-key = Clé de preuve de cet appareil : { $key }
 evidence-key-enrolled = Enrôlé par le bureau comme « { $label } » de { $org }.
@@ -319,13 +324,40 @@ redact-done = { $path } écrit ({ $size }) : { $removed ->
 redact-hint = Un acte signé relie cette copie à l’original ; les dossiers de preuves exportés de l’original l’incluent.
 anchor-done = { $authority } a horodaté le journal à { $size } entrées : { $date }.
 verify-bundle = Dossier de preuves { $path }
-verify-name = { $check }
+check-name = { $check ->
+        [container] le conteneur du dossier de preuves
+        [parts] les parties du dossier de preuves
+        [manifest-signature] la signature de l’appareil sur le manifeste
+        [content] le fichier au regard du manifeste
+        [log-key] la clé du journal
+        [receipt] le reçu du journal
+        [commitment] l’engagement inscrit au journal
+        [enrolment] l’enrôlement de l’appareil
+        [desk-key] la clé du bureau
+        [seen-checkpoint] le point de contrôle que l’appareil avait vu
+        [seen-consistent] aucune divergence depuis le point de contrôle que l’appareil avait vu
+        [latest-checkpoint] aucune divergence jusqu’à un point de contrôle récent
+        [device-time] l’heure de l’appareil
+        [evidence-id-new] un identifiant de preuve nouveau
+        [file] le fichier reçu
+       *[other] { $check }
+    }
+verify-not-run = { $reason ->
+        [not-run-earlier-failure] une vérification précédente a échoué
+        [not-run-not-pinned] aucune clé de confiance n’a été donnée : celle du dossier a été utilisée
+        [not-run-no-seen-checkpoint] l’appareil n’avait vu aucun point de contrôle
+        [not-run-no-time] aucune heure de point de contrôle à laquelle comparer
+        [not-run-no-tsa-certificates] aucun certificat d’autorité d’horodatage n’a été donné avec --tsa-cert
+       *[other] { $reason }
+    }
 verify-name-anchor = horodatage { $n }
 verify-name-derivative = copie expurgée { $n }
 verify-check-passed = {"  "}✓ { $check }
 verify-check-failed = {"  "}✗ { $check } : { $reason } [{ $error }]
 verify-check-not-run = {"  "}– { $check } : non vérifié ({ $reason })
 verify-failure = { $error ->
+        [evidence-id-replayed] un élément précédent avait le même identifiant de preuve : c’est un rejeu
+        [device-not-enrolled-here] ce bureau n’a pas enrôlé l’appareil
         [manifest-signature-invalid] la signature de l’appareil ne correspond pas au manifeste : il a été modifié ou signé avec une autre clé
         [content-hash-mismatch] le fichier n’est pas celui qui a été signé : son SHA-256 diffère
         [content-truncated] le fichier est plus court que celui qui a été signé

@@ -691,7 +691,10 @@ impl Messenger {
     }
 
     /// The MLS content announcing an uploaded item.
-    fn evidence_item(&self, record: &EvidenceRecord) -> Result<EvidenceItem, MessengerError> {
+    pub(crate) fn evidence_item(
+        &self,
+        record: &EvidenceRecord,
+    ) -> Result<EvidenceItem, MessengerError> {
         let receipt = record
             .receipt
             .as_deref()

@@ -4,21 +4,33 @@
 //! only to hash it and on export), and every check is run and recorded.
 //! The desk also enrols partner devices.
 //!
-//! Checks on arrival, each recorded with its stable ID (the same IDs as the
-//! offline verifier's, `docs/evidence-format.md`):
+//! Checks on arrival, each recorded with its stable ID and, when it fails,
+//! the stable ID of the failure (`docs/evidence-format.md`). The first six
+//! are the offline verifier's own, run by the same code
+//! (`sanad_protocol::evidence::check_item`), in its order, stopping at the
+//! first failure:
 //! - `manifest-signature`: the device key's signature on the manifest;
-//! - `evidence-id-new`: no earlier item had this evidence ID (replay);
-//! - `file-matches-manifest`: the file reference names the manifest's hash
-//!   and length, and the downloaded file decrypts to exactly those;
-//! - `commitment`: the salted commitment of this manifest is the receipt's
-//!   leaf;
+//! - `content`: the file reference names the manifest's hash and length;
 //! - `receipt`: the receipt's checkpoint is signed by the pinned log key and
 //!   its inclusion proof holds;
-//! - `log-consistent`: the receipt's checkpoint is consistent with the
-//!   latest checkpoint this desk has verified (no fork);
+//! - `commitment`: the salted commitment of this manifest is the receipt's
+//!   leaf;
 //! - `seen-checkpoint`: the checkpoint the device says it had seen is the
-//!   log's, precedes the receipt's, and the device time is not before it;
-//! - `enrolled`: the device key is enrolled by this desk.
+//!   log's, the one the manifest names, and precedes the commitment (not
+//!   recorded when the device had seen none);
+//! - `device-time`: the device time is not before the seen checkpoint's
+//!   time nor after the receipt's (within the clock tolerance).
+//!
+//! Then what only the desk can check, with the log online and its records:
+//! - `evidence-id-new`: no earlier item had this evidence ID (replay);
+//! - `seen-consistent`: the log proves the seen checkpoint and the receipt's
+//!   are consistent (no fork between them);
+//! - `latest-checkpoint`: the receipt's checkpoint is consistent with the
+//!   latest checkpoint this desk has verified (no fork);
+//! - `enrolment`: the device key is enrolled by this desk (reported; an
+//!   unenrolled device's evidence is still evidence);
+//! - `file`: the downloaded file decrypts to exactly the manifest's hash and
+//!   length.
 
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -26,8 +38,11 @@ use std::path::Path;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand_core::OsRng;
 use sanad_protocol::content::EvidenceItem;
-use sanad_protocol::evidence::{EnrolmentRecord, SignedEnrolment, VerifiedManifest};
-use sanad_protocol::log::{LogKey, Receipt, SignedCheckpoint, VerifiedCheckpoint};
+use sanad_protocol::evidence::verify::Part;
+use sanad_protocol::evidence::{
+    check_item, BundleError, EnrolmentRecord, Outcome, SignedEnrolment,
+};
+use sanad_protocol::log::{LogKey, VerifiedCheckpoint};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -270,15 +285,34 @@ impl Messenger {
         mut record: EvidenceRecord,
     ) -> Result<EvidenceRecord, MessengerError> {
         let (log_key, _) = self.pinned_log().await?;
+        let desk_key = self.desk_signing_key()?.verifying_key();
         let mut checks: Vec<(String, bool, String)> = Vec::new();
         let mut check = |id: &str, ok: bool, detail: String| {
             checks.push((id.to_owned(), ok, detail));
             ok
         };
-        let signed = record.signed_manifest()?;
-        let verified: Option<VerifiedManifest> = signed.verify().ok();
-        check("manifest-signature", verified.is_some(), String::new());
-        let manifest = signed.unverified().clone();
+        let manifest = record.signed_manifest()?.unverified().clone();
+        // The item's own checks: the offline verifier's, in its order.
+        let verdict = match self.evidence_item(&record) {
+            Ok(item) => Some(check_item(&item, &log_key, &[desk_key])),
+            Err(_) => {
+                check(
+                    "parts",
+                    false,
+                    BundleError::PartMalformed(Part::Manifest).id().into(),
+                );
+                None
+            }
+        };
+        let verified = verdict.as_ref().and_then(|v| v.verified().cloned());
+        for c in verdict.iter().flat_map(|v| v.checks.iter()) {
+            match &c.outcome {
+                Outcome::Passed => check(&c.id.name(), true, String::new()),
+                Outcome::Failed(e) => check(&c.id.name(), false, e.id().to_owned()),
+                // Not run: after a failure, or no seen checkpoint to check.
+                Outcome::NotRun(_) => continue,
+            };
+        }
         // Replay: the evidence ID index holds the first item that had it.
         let first: Option<LocalId> = records::get(
             &self.store,
@@ -286,93 +320,68 @@ impl Messenger {
             &seen_key(&manifest.evidence_id),
         )?;
         let new_id_ok = first.is_none() || first == Some(record.id);
-        check("evidence-id-new", new_id_ok, String::new());
-        let refs_match = record.file.sha256 == manifest.content_sha256
-            && record.file.size == manifest.content_len;
-        // The receipt and the commitment.
-        let receipt = record
-            .receipt
-            .as_deref()
-            .map(|t| Receipt::parse(t.as_bytes()));
-        let receipt = match receipt {
-            Some(Ok(r)) => Some(r),
-            _ => None,
-        };
-        let commitment_ok = receipt.as_ref().is_some_and(|r| {
-            sanad_protocol::evidence::commitment::matches(
-                &r.leaf,
-                &sanad_protocol::evidence::Salt::from_bytes(record.salt),
-                &signed.hash(),
-            )
-        });
-        check("commitment", commitment_ok, String::new());
-        let verified_receipt = receipt.as_ref().and_then(|r| r.verify(&log_key).ok());
-        check("receipt", verified_receipt.is_some(), String::new());
-        // Consistency with what this desk has seen of the log.
-        let mut consistent = false;
-        if let Some(vr) = &verified_receipt {
-            match self.consistency_to_latest(&log_key, vr.checkpoint()).await {
-                Ok(Some(proof)) => {
-                    consistent = true;
-                    record.consistency = Some(proof);
-                }
-                Ok(None) => consistent = false,
+        check(
+            "evidence-id-new",
+            new_id_ok,
+            if new_id_ok {
+                ""
+            } else {
+                "evidence-id-replayed"
+            }
+            .to_owned(),
+        );
+        if let Some(item) = &verified {
+            // No fork between the checkpoint the device had seen and the
+            // receipt's, nor between the receipt's and the latest this
+            // desk knows; the proofs are kept for export.
+            if let Some(seen) = item.seen_checkpoint() {
+                let proof = self
+                    .log_consistent(&log_key, seen, item.receipt().checkpoint())
+                    .await?;
+                let ok = proof.is_some();
+                record.seen_proof = proof;
+                check(
+                    "seen-consistent",
+                    ok,
+                    if ok { "" } else { "log-fork" }.to_owned(),
+                );
+            }
+            let latest = match self
+                .consistency_to_latest(&log_key, item.receipt().checkpoint())
+                .await
+            {
+                Ok(proof) => proof,
                 Err(e) if e.is_offline() => return Err(e),
-                Err(_) => consistent = false,
-            }
+                Err(_) => None,
+            };
+            let ok = latest.is_some();
+            record.consistency = latest;
+            check(
+                "latest-checkpoint",
+                ok,
+                if ok { "" } else { "log-fork" }.to_owned(),
+            );
         }
-        check("log-consistent", consistent, String::new());
-        // The seen checkpoint: the log's, before the receipt, and the
-        // device's clock not before it.
-        let seen_ok = match (&manifest.seen_checkpoint, &record.seen_checkpoint) {
-            (None, None) => true,
-            (Some(seen), Some(text)) => {
-                let parsed = SignedCheckpoint::parse(text.as_bytes())
-                    .ok()
-                    .and_then(|c| c.verify(&log_key).ok());
-                match (parsed, &verified_receipt) {
-                    (Some(c), Some(vr)) => {
-                        let linked = c.size() == seen.size
-                            && c.root() == &seen.root
-                            && c.size() <= vr.checkpoint().size()
-                            && manifest.device_time.saturating_add(
-                                sanad_protocol::limits::DEVICE_CLOCK_TOLERANCE_SECS,
-                            ) >= c.time();
-                        match linked {
-                            true => match self.log_consistent(&log_key, &c, vr.checkpoint()).await?
-                            {
-                                Some(proof) => {
-                                    record.seen_proof = Some(proof);
-                                    true
-                                }
-                                None => false,
-                            },
-                            false => false,
-                        }
-                    }
-                    _ => false,
-                }
-            }
-            _ => false,
-        };
-        check("seen-checkpoint", seen_ok, String::new());
-        // Enrolment: by this desk.
+        // Enrolment: by this desk (its own list is the authority).
         let enrolled = self.enrolled_device(&manifest.device_key.to_bytes())?;
         let enrolled_detail = enrolled
             .as_ref()
             .map(|d| format!("{} / {}", d.label, d.organisation))
-            .unwrap_or_default();
-        check("enrolled", enrolled.is_some(), enrolled_detail);
-        // The file: download into the archive, decrypt only to hash.
-        let file_ok = if refs_match {
-            self.archive_and_hash(&mut record).await?
-        } else {
-            false
-        };
-        check("file-matches-manifest", file_ok, String::new());
+            .unwrap_or_else(|| "device-not-enrolled-here".to_owned());
+        check("enrolment", enrolled.is_some(), enrolled_detail);
+        // The file: download into the archive, decrypt only to hash. Only
+        // once the reference is known to be the manifest's.
+        if verified.is_some() {
+            let file_ok = self.archive_and_hash(&mut record).await?;
+            check(
+                "file",
+                file_ok,
+                if file_ok { "" } else { "content-hash-mismatch" }.to_owned(),
+            );
+        }
         let all_ok = checks
             .iter()
-            .all(|(id, ok, _)| *ok || id.as_str() == "enrolled");
+            .all(|(id, ok, _)| *ok || id.as_str() == "enrolment");
         record.checks = checks;
         record.state = if all_ok {
             EvidenceState::Verified
@@ -390,7 +399,11 @@ impl Messenger {
         }
         records::put(&mut batch, Table::Evidence, &item_key(&record.id), &record)?;
         // Tell the device: it may delete its spool copy once verified.
-        if verified.is_some() {
+        if verdict.is_some_and(|v| {
+            v.checks
+                .first()
+                .is_some_and(|c| c.outcome == Outcome::Passed)
+        }) {
             let content = sanad_protocol::content::Content::EvidenceConfirmed {
                 evidence_id: manifest.evidence_id,
                 verified: record.state == EvidenceState::Verified,

@@ -46,8 +46,9 @@ pub use manifest::{
     SignedManifest, VerifiedManifest,
 };
 pub use verify::{
-    verify_bundle, verify_item, BundleError, CaptureWindow, Check, CheckId, EnrolmentStatus,
-    Outcome, Verdict, VerifiedBundle, VerifiedItem, VerifyOptions,
+    check_item, verify_bundle, verify_item, BundleError, CaptureWindow, Check, CheckId,
+    EnrolmentStatus, ItemVerdict, NotRun, Outcome, Verdict, VerifiedBundle, VerifiedItem,
+    VerifyOptions,
 };
 
 /// A signature that does not verify under the key it names.

@@ -1087,33 +1087,138 @@ impl VerifiedItem {
     }
 }
 
+/// What [`check_item`] found: every check in order with its outcome, and
+/// the verified item only when none failed.
+#[derive(Clone, Debug)]
+pub struct ItemVerdict {
+    /// The checks, in the order they ran: manifest signature, content
+    /// (the file reference against the manifest), receipt, commitment,
+    /// seen checkpoint, device time. After a failure the rest are
+    /// [`NotRun::EarlierFailure`].
+    pub checks: Vec<Check>,
+    verified: Option<VerifiedItem>,
+}
+
+impl ItemVerdict {
+    /// The item, if every check passed.
+    pub fn verified(&self) -> Option<&VerifiedItem> {
+        self.verified.as_ref()
+    }
+
+    /// The first failure, if any.
+    pub fn failure(&self) -> Option<&BundleError> {
+        self.checks.iter().find_map(|c| match &c.outcome {
+            Outcome::Failed(e) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// The item, or the first failure.
+    pub fn into_result(self) -> Result<VerifiedItem, BundleError> {
+        match (
+            self.verified,
+            self.checks.into_iter().find_map(|c| match c.outcome {
+                Outcome::Failed(e) => Some(e),
+                _ => None,
+            }),
+        ) {
+            (Some(v), None) => Ok(v),
+            (_, Some(e)) => Err(e),
+            // Unreachable by construction; refuse rather than panic.
+            (None, None) => Err(BundleError::ManifestSignatureInvalid),
+        }
+    }
+}
+
+/// The order in which [`check_item`] runs its checks.
+const ITEM_CHECKS: [CheckId; 6] = [
+    CheckId::ManifestSignature,
+    CheckId::Content,
+    CheckId::Receipt,
+    CheckId::Commitment,
+    CheckId::SeenCheckpoint,
+    CheckId::DeviceTime,
+];
+
 /// Check an item on arrival at the desk (content kind `0x05`), with the
-/// log's key and the desk keys it trusts: the manifest's signature, that the
-/// file reference is the manifest's content, the receipt (checkpoint
-/// signature, inclusion), the commitment, the seen checkpoint (its
-/// signature, that it is the one the manifest names, and that it is not
-/// larger than the log when the commitment was appended), and the device
-/// time against both checkpoints' times. The decrypted
-/// file's hash is the caller's to compare with the manifest's as it streams.
-/// An enrolment that does not hold is reported, not an error: an unenrolled
-/// device's evidence is still evidence.
+/// log's key and the desk keys it trusts, reporting every check: the
+/// manifest's signature, that the file reference is the manifest's content,
+/// the receipt (checkpoint signature, inclusion), the commitment, the seen
+/// checkpoint (its signature, that it is the one the manifest names, and
+/// that it is not larger than the log when the commitment was appended),
+/// and the device time against both checkpoints' times. The decrypted
+/// file's hash is the caller's to compare with the manifest's as it
+/// streams, and consistency proofs are the caller's to ask of the log.
+/// An enrolment that does not hold is reported
+/// ([`VerifiedItem::enrolment`]), not a failure: an unenrolled device's
+/// evidence is still evidence.
+pub fn check_item(
+    item: &crate::content::EvidenceItem,
+    log: &LogKey,
+    trusted_desk_keys: &[VerifyingKey],
+) -> ItemVerdict {
+    let mut checks = Vec::with_capacity(ITEM_CHECKS.len());
+    match run_item_checks(item, log, trusted_desk_keys, &mut checks) {
+        Ok(verified) => ItemVerdict {
+            checks,
+            verified: Some(verified),
+        },
+        Err(e) => {
+            let failed = ITEM_CHECKS[checks.len()];
+            checks.push(Check {
+                id: failed,
+                outcome: Outcome::Failed(e),
+            });
+            for id in &ITEM_CHECKS[checks.len()..] {
+                checks.push(Check {
+                    id: *id,
+                    outcome: Outcome::NotRun(NotRun::EarlierFailure),
+                });
+            }
+            ItemVerdict {
+                checks,
+                verified: None,
+            }
+        }
+    }
+}
+
+/// [`check_item`], returning the first failure.
 pub fn verify_item(
     item: &crate::content::EvidenceItem,
     log: &LogKey,
     trusted_desk_keys: &[VerifyingKey],
 ) -> Result<VerifiedItem, BundleError> {
+    check_item(item, log, trusted_desk_keys).into_result()
+}
+
+/// The checks of [`check_item`] in [`ITEM_CHECKS`] order: each one that
+/// holds (or is not run) is pushed to `done`; the first that fails returns
+/// its error, and is the next in [`ITEM_CHECKS`].
+fn run_item_checks(
+    item: &crate::content::EvidenceItem,
+    log: &LogKey,
+    trusted_desk_keys: &[VerifyingKey],
+    done: &mut Vec<Check>,
+) -> Result<VerifiedItem, BundleError> {
+    let mut pass = |id: CheckId, outcome: Outcome| done.push(Check { id, outcome });
     let manifest = item
         .manifest
         .verify()
         .map_err(|_| BundleError::ManifestSignatureInvalid)?;
+    pass(CheckId::ManifestSignature, Outcome::Passed);
     let m = manifest.manifest();
     if item.file.sha256 != m.content_sha256 || item.file.size != m.content_len {
         return Err(BundleError::ContentHashMismatch);
     }
+    pass(CheckId::Content, Outcome::Passed);
     let receipt = item.receipt.verify(log).map_err(receipt_error)?;
+    pass(CheckId::Receipt, Outcome::Passed);
     if !matches(receipt.commitment(), &item.salt, &manifest.hash()) {
         return Err(BundleError::CommitmentMismatch);
     }
+    pass(CheckId::Commitment, Outcome::Passed);
+    let t = m.device_time;
     let seen = match (&m.seen_checkpoint, &item.seen_checkpoint) {
         (None, None) => None,
         (None, Some(_)) => return Err(BundleError::SeenCheckpointUnexpected),
@@ -1129,7 +1234,13 @@ pub fn verify_item(
             Some(v)
         }
     };
-    let t = m.device_time;
+    pass(
+        CheckId::SeenCheckpoint,
+        match seen {
+            Some(_) => Outcome::Passed,
+            None => Outcome::NotRun(NotRun::NoSeenCheckpoint),
+        },
+    );
     if let Some(s) = &seen {
         if t.saturating_add(DEVICE_CLOCK_TOLERANCE_SECS) < s.time() {
             return Err(BundleError::DeviceTimeBeforeSeenCheckpoint {
@@ -1145,6 +1256,7 @@ pub fn verify_item(
             receipt_time,
         });
     }
+    pass(CheckId::DeviceTime, Outcome::Passed);
     let enrolment = match &item.enrolment {
         None => EnrolmentStatus::NotEnrolled,
         Some(e) => match e.verify() {

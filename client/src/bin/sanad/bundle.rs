@@ -332,14 +332,13 @@ fn print_verdict(out: &Out<'_>, path: &Path, verdict: &Verdict) {
                 error = e.id(),
                 reason = failure_text(out, e)
             )),
-            Outcome::NotRun(why) => {
+            Outcome::NotRun(_) => {
                 let (code, _) = outcome_text(&c.outcome);
-                let _ = why;
                 out.line(&t!(
                     loc,
                     "verify-check-not-run",
                     check = name,
-                    reason = code
+                    reason = t!(loc, "verify-not-run", reason = code)
                 ))
             }
         }
@@ -397,13 +396,13 @@ fn check_name(out: &Out<'_>, id: CheckId) -> String {
     match id {
         CheckId::Anchor(n) => t!(loc, "verify-name-anchor", n = n),
         CheckId::Derivative(n) => t!(loc, "verify-name-derivative", n = n),
-        other => t!(loc, "verify-name", check = other.name()),
+        other => t!(loc, "check-name", check = other.name()),
     }
 }
 
 /// The failure in the reader's language (the stable ID is printed beside
 /// it, for scripts and for the format's documentation).
-fn failure_text(out: &Out<'_>, e: &sanad_protocol::evidence::BundleError) -> String {
+pub(crate) fn failure_text(out: &Out<'_>, e: &sanad_protocol::evidence::BundleError) -> String {
     let loc = out.loc();
     t!(loc, "verify-failure", error = e.id())
 }

@@ -269,13 +269,27 @@ fn show(out: &Out<'_>, v: &EvidenceView) {
     }
     out.line(&t!(loc, "evidence-show-state", state = state(out, v)));
     for (check, passed, detail) in &v.checks {
-        let line = t!(
-            loc,
-            "evidence-check",
-            check = check.as_str(),
-            passed = if *passed { "yes" } else { "no" },
-            detail = detail
-        );
+        // A failed check's detail is the stable ID of the failure: shown
+        // in the reader's language, with the ID for scripts and the docs.
+        let name = t!(loc, "check-name", check = check.as_str());
+        let passed_arg = if *passed { "yes" } else { "no" };
+        let line = match (*passed, detail.as_str()) {
+            (_, "") => t!(loc, "evidence-check", check = name, passed = passed_arg),
+            (false, id) => t!(
+                loc,
+                "evidence-check-detail",
+                check = name,
+                passed = passed_arg,
+                detail = format!("{} [{id}]", t!(loc, "verify-failure", error = id))
+            ),
+            (true, text) => t!(
+                loc,
+                "evidence-check-detail",
+                check = name,
+                passed = passed_arg,
+                detail = text
+            ),
+        };
         if *passed {
             out.line(&line);
         } else {
