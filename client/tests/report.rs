@@ -57,11 +57,11 @@ fn item() -> ReportItem {
             sha256: "c1d4e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1".to_owned(),
             media_type: "image/jpeg".to_owned(),
             size: 2_301_112,
-            removed: vec![
+            removed: Some(vec![
                 RemovedKind::Exif,
                 RemovedKind::Location,
                 RemovedKind::Thumbnail,
-            ],
+            ]),
             link_verified: true,
         }],
     }

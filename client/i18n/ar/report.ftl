@@ -148,6 +148,7 @@ report-col-link = الربط الموقَّع
 report-link-verified = ✓ تم التحقق منه
 report-link-unverified = ✗ لم يتم التحقق منه
 report-removed-nothing = لا شيء (لم يكن في الأصل شيء من ذلك)
+report-removed-unlisted = البيانات الوصفية الكاشفة للهوية (Exif وGPS وXMP ومعرّفات الجهاز)، كما يذكر السجل الموقَّع
 report-removed-exif = بيانات Exif (الجهاز، الأرقام التسلسلية، إعدادات الالتقاط ووقته)
 report-removed-location = الموقع الجغرافي (GPS)
 report-removed-xmp = بيانات XMP (سجل التعديلات، البرنامج)

@@ -132,6 +132,7 @@ report-col-link = Signed link
 report-link-verified = ✓ verified
 report-link-unverified = ✗ NOT verified
 report-removed-nothing = nothing (the original held no such metadata)
+report-removed-unlisted = identifying metadata (Exif, GPS, XMP, device identifiers), as the signed record says
 report-removed-exif = Exif data (camera, serial numbers, capture settings and time)
 report-removed-location = GPS location
 report-removed-xmp = XMP data (editing history, software)

@@ -132,6 +132,7 @@ report-col-link = Lien signé
 report-link-verified = ✓ vérifié
 report-link-unverified = ✗ NON vérifié
 report-removed-nothing = rien (l’original n’en contenait pas)
+report-removed-unlisted = les métadonnées identifiantes (Exif, GPS, XMP, identifiants de l’appareil), selon l’acte signé
 report-removed-exif = données Exif (appareil, numéros de série, réglages et heure de prise de vue)
 report-removed-location = position GPS
 report-removed-xmp = données XMP (historique des retouches, logiciel)

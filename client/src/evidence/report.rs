@@ -237,8 +237,10 @@ pub struct ReportDerivative {
     pub media_type: String,
     /// The copy's size in bytes.
     pub size: u64,
-    /// What was removed ([`crate::evidence::redact::RedactionSummary`]).
-    pub removed: Vec<RemovedKind>,
+    /// What was removed ([`crate::evidence::redact::RedactionSummary`]),
+    /// when known; `None`: only what the signed record says (identifying
+    /// metadata stripped).
+    pub removed: Option<Vec<RemovedKind>>,
     /// Whether the signed record linking it to the original verified.
     pub link_verified: bool,
 }
@@ -714,10 +716,10 @@ impl Page<'_> {
                 self.t("report-col-link", &[]),
             );
             for d in &item.derivatives {
-                let removed: Vec<String> = if d.removed.is_empty() {
-                    vec![self.t("report-removed-nothing", &[])]
-                } else {
-                    d.removed.iter().map(|k| self.removed(*k)).collect()
+                let removed: Vec<String> = match &d.removed {
+                    None => vec![self.t("report-removed-unlisted", &[])],
+                    Some(kinds) if kinds.is_empty() => vec![self.t("report-removed-nothing", &[])],
+                    Some(kinds) => kinds.iter().map(|k| self.removed(*k)).collect(),
                 };
                 let (class, link) = if d.link_verified {
                     ("ok", self.t("report-link-verified", &[]))

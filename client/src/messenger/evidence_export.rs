@@ -92,6 +92,7 @@ impl Messenger {
                     .as_deref()
                     .ok_or(MessengerError::CorruptRecord)?,
             );
+            let archive_path = archive.clone();
             let (p, a, f) = (path.clone(), archive, record.file.clone());
             let verdict = tokio::task::spawn_blocking(move || -> Result<_, MessengerError> {
                 write_one(&p, &parts, &a, &f)?;
@@ -119,7 +120,17 @@ impl Messenger {
                         .unwrap_or("unknown"),
                 ));
             };
-            items.push(report_item(verified, &verdict));
+            let (a, f, media, copies) = (
+                archive_path.clone(),
+                record.file.clone(),
+                verified.manifest().manifest().media_type.clone(),
+                verified.derivatives().to_vec(),
+            );
+            let redactions =
+                tokio::task::spawn_blocking(move || redactions_of(&a, &f, &media, &copies))
+                    .await
+                    .map_err(|_| MessengerError::Age("export task failed".into()))??;
+            items.push(report_item(verified, &verdict, &redactions));
             bundles.push(path);
         }
         let input = ReportInput {
@@ -235,6 +246,51 @@ impl Messenger {
     }
 }
 
+/// The original of an archived item, decrypted as it is read. Blocking.
+fn open_archived(
+    archive: &Path,
+    file: &super::records::FileRecord,
+) -> Result<impl Read, MessengerError> {
+    let identity: age::x25519::Identity = file
+        .age_identity
+        .parse()
+        .map_err(|_| MessengerError::Age("bad identity".into()))?;
+    let input = File::open(archive)?.take(file.cipher_len);
+    let decryptor = age::Decryptor::new(BufReader::with_capacity(1 << 20, input))
+        .map_err(|e| MessengerError::Age(e.to_string()))?;
+    decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| MessengerError::Age(e.to_string()))
+}
+
+/// What the redacted copies of an item lack, for the report: the
+/// redaction run again on the original (into nothing), which also checks
+/// that it still gives each copy's signed hash. `None` for a copy it does
+/// not give. Blocking.
+fn redactions_of(
+    archive: &Path,
+    file: &super::records::FileRecord,
+    media_type: &str,
+    copies: &[sanad_protocol::evidence::VerifiedDerivative],
+) -> Result<Vec<Option<Vec<crate::evidence::redact::RemovedKind>>>, MessengerError> {
+    if copies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let summary = crate::evidence::redact::strip_metadata(
+        open_archived(archive, file)?,
+        std::io::sink(),
+        media_type,
+    )
+    .ok();
+    Ok(copies
+        .iter()
+        .map(|d| match &summary {
+            Some(s) if s.output_sha256 == d.record().derivative_sha256 => Some(s.removed.clone()),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Write one bundle, the original decrypted from the archive as it is
 /// copied in (the bundle writer checks its hash and length). Blocking.
 fn write_one(
@@ -243,16 +299,7 @@ fn write_one(
     archive: &Path,
     file: &super::records::FileRecord,
 ) -> Result<(), MessengerError> {
-    let identity: age::x25519::Identity = file
-        .age_identity
-        .parse()
-        .map_err(|_| MessengerError::Age("bad identity".into()))?;
-    let input = File::open(archive)?.take(file.cipher_len);
-    let decryptor = age::Decryptor::new(BufReader::with_capacity(1 << 20, input))
-        .map_err(|e| MessengerError::Age(e.to_string()))?;
-    let reader = decryptor
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| MessengerError::Age(e.to_string()))?;
+    let reader = open_archived(archive, file)?;
     let out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -268,6 +315,7 @@ fn write_one(
 pub(crate) fn report_item(
     v: &sanad_protocol::evidence::VerifiedBundle,
     verdict: &sanad_protocol::evidence::Verdict,
+    redactions: &[Option<Vec<crate::evidence::redact::RemovedKind>>],
 ) -> ReportItem {
     use report::Check as R;
     use sanad_protocol::evidence::{CheckId, Outcome};
@@ -344,7 +392,23 @@ pub(crate) fn report_item(
             .iter()
             .map(|(n, val)| (n.as_str().to_owned(), val.to_owned()))
             .collect(),
-        derivatives: Vec::new(),
+        derivatives: v
+            .derivatives()
+            .iter()
+            .zip(redactions.iter().chain(std::iter::repeat(&None)))
+            .map(|(d, removed)| {
+                let r = d.record();
+                report::ReportDerivative {
+                    sha256: hex_of(&r.derivative_sha256),
+                    media_type: r.derivative_media_type.clone(),
+                    size: r.derivative_len,
+                    // Reproduced from the original: exactly what it lacks.
+                    // Otherwise the record's own word: metadata stripped.
+                    removed: removed.clone(),
+                    link_verified: true,
+                }
+            })
+            .collect(),
     }
 }
 

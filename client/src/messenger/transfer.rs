@@ -731,9 +731,11 @@ impl Messenger {
         self.commit(batch)
     }
 
-    /// Remove, off the caller's path, spool files that no outbox item
-    /// needs: those of finished uploads and downloads whose deletion did not
-    /// run before the process ended. Skipped when the outbox cannot be read.
+    /// Remove, off the caller's path, spool files that no outbox item and
+    /// no evidence item needs: those of finished uploads and downloads
+    /// whose deletion did not run before the process ended. An evidence
+    /// item keeps its spool copy until the desk confirms it has it. Skipped
+    /// when the outbox or the evidence cannot be read.
     pub(crate) fn collect_spool(&self) {
         let Ok(dir) = std::fs::read_dir(self.spool_dir()) else {
             return;
@@ -748,12 +750,20 @@ impl Messenger {
         let Ok(items) = records::all::<OutboxItem>(&self.store, Table::Outbox, &[]) else {
             return;
         };
+        let Ok(evidence) = records::all::<super::evidence::EvidenceRecord>(
+            &self.store,
+            Table::Evidence,
+            &[super::evidence::ITEM_PREFIX],
+        ) else {
+            return;
+        };
         let needed: HashSet<&str> = items
             .iter()
             .filter_map(|(_, item)| match item {
                 OutboxItem::File { spool, .. } => Some(spool.as_str()),
                 _ => None,
             })
+            .chain(evidence.iter().filter_map(|(_, r)| r.spool.as_deref()))
             .collect();
         for name in names {
             if !needed.contains(name.as_str()) {
