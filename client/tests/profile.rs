@@ -115,6 +115,22 @@ fn is_refusal(e: &KeyFileError) -> bool {
 // ---- key file --------------------------------------------------------------
 
 #[test]
+fn a_profile_open_elsewhere_is_reported_as_in_use_not_as_damaged() {
+    let (_tmp, profile, _key, store) = new_profile();
+    // Held open (as by another `sanad` command): a second unlock is refused
+    // with its own error, and nothing is touched.
+    match profile.unlock(&pass(PASSPHRASE)) {
+        Err(ProfileError::InUse) => {}
+        Err(e) => panic!("expected InUse, got {e}"),
+        Ok(_) => panic!("a profile open elsewhere must not open twice"),
+    }
+    drop(store);
+    profile
+        .unlock(&pass(PASSPHRASE))
+        .expect("unlocks once released");
+}
+
+#[test]
 fn a_created_profile_unlocks_with_its_passphrase_and_keeps_its_store() {
     let (_tmp, profile, key, store) = new_profile();
     assert!(profile.exists());

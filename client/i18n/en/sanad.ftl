@@ -207,6 +207,7 @@ error-file-exists = A file already exists there. Choose another name; nothing wa
 error-not-regular-file = That is not a regular file. Send one file at a time.
 error-file-changed = The file changed while it was being read. Try again when nothing is writing to it.
 error-file-too-large = That file is larger than the relay accepts.
+error-profile-in-use = Another Sanad command or window is using this profile. Wait for it to finish (or close it) and try again.
 error-store = The profile's data is damaged.
 error-other = { $detail }
 

@@ -218,6 +218,7 @@ error-file-exists = Un fichier existe déjà à cet endroit. Choisissez un autre
 error-not-regular-file = Ce n’est pas un fichier ordinaire. Envoyez un fichier à la fois.
 error-file-changed = Le fichier a changé pendant sa lecture. Réessayez quand rien n’y écrit.
 error-file-too-large = Ce fichier est plus grand que ce que le relais accepte.
+error-profile-in-use = Une autre commande ou fenêtre Sanad utilise ce profil. Attendez qu’elle se termine (ou fermez-la) et réessayez.
 error-store = Les données du profil sont endommagées.
 error-other = { $detail }
 

@@ -81,8 +81,11 @@ pub enum ProfileError {
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,
-    /// Reading or writing the profile's files failed (or the profile is in
-    /// use by another process).
+    /// Another process (another `sanad` command, the desktop app) has the
+    /// profile open.
+    #[error("the profile is in use by another process")]
+    InUse,
+    /// Reading or writing the profile's files failed.
     #[error("profile input/output failed: {0}")]
     Io(#[source] io::Error),
     /// Another store failure.
@@ -107,9 +110,19 @@ impl From<KeyFileError> for ProfileError {
     }
 }
 
+/// Whether opening the store failed because another process holds its
+/// lock: sled 0.34 locks the database file while it is open and reports a
+/// lock held elsewhere as an `Other` error whose text starts "could not
+/// acquire lock" (`sled::Config::open`, config.rs), wrapping `WouldBlock`.
+fn is_lock_held(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
+        || (e.kind() == io::ErrorKind::Other && e.to_string().starts_with("could not acquire lock"))
+}
+
 impl From<StoreError> for ProfileError {
     fn from(e: StoreError) -> Self {
         match e {
+            StoreError::Db(sled::Error::Io(e)) if is_lock_held(&e) => ProfileError::InUse,
             StoreError::Db(sled::Error::Io(e)) => ProfileError::Io(e),
             StoreError::Randomness => ProfileError::Randomness,
             e @ (StoreError::Db(_)

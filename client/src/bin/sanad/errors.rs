@@ -111,6 +111,7 @@ fn profile(loc: &Localizer, e: &ProfileError) -> String {
     match e {
         ProfileError::WrongPassphrase => t!(loc, "error-wrong-passphrase"),
         ProfileError::NotFound => t!(loc, "error-no-profile"),
+        ProfileError::InUse => t!(loc, "error-profile-in-use"),
         ProfileError::AlreadyExists => t!(loc, "error-profile-exists"),
         ProfileError::DirectoryNotEmpty => t!(loc, "error-profile-dir-not-empty"),
         ProfileError::EmptyPassphrase => t!(loc, "error-passphrase-required"),
