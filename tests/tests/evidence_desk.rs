@@ -306,6 +306,19 @@ async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps
     assert!(!out.status.success(), "a PDF cannot be redacted here");
     assert!(!refused.exists(), "nothing written");
 
+    // The desk's file of the case: `sanad evidence list --case`.
+    for (case, count) in [("LY-2026-0107", 2), ("LY-2026-0001", 0)] {
+        let listed = succeeded(
+            &sanad(
+                &desk_dir,
+                os(&["--json", "evidence", "list", "--case", case]),
+            )
+            .await,
+        );
+        let listed: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+        assert_eq!(listed.as_array().map(Vec::len), Some(count), "{case}");
+    }
+
     // `sanad evidence export`: one bundle per item and the report.
     let folder = dir.path().join("LY-2026-0107");
     let mut args = os(&["evidence", "export", &photo_id, &pdf_id, "--out"]);

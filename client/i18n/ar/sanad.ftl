@@ -245,6 +245,7 @@ arg-evidence-id = معرّف الدليل (انظر `sanad evidence list`)
 arg-evidence-ids = معرّفات الأدلة (انظر `sanad evidence list`)
 arg-bundle = حزمة الأدلة (‎.zip) المراد التحقق منها
 opt-case = مرجع القضية
+opt-case-filter = عناصر هذه القضية فقط
 opt-evidence-to = محادثة المكتب (الافتراضي: ما حُدِّد بالأمر `sanad evidence desk`)
 opt-field = حقل منظَّم بصيغة الاسم=القيمة (يمكن تكراره)
 opt-testimony-from-stdin = التقاط شهادة مكتوبة تُقرأ من الإدخال القياسي

@@ -233,6 +233,7 @@ arg-evidence-id = The item's ID (from `sanad evidence list`)
 arg-evidence-ids = The items' IDs (from `sanad evidence list`)
 arg-bundle = The evidence bundle (.zip) to check
 opt-case = The case reference
+opt-case-filter = Only the items of this case reference
 opt-evidence-to = The desk conversation (default: set with `sanad evidence desk`)
 opt-field = A structured field, NAME=VALUE (repeatable)
 opt-testimony-from-stdin = Capture a written testimony read from standard input

@@ -244,6 +244,7 @@ arg-evidence-id = L’identifiant de la preuve (voir `sanad evidence list`)
 arg-evidence-ids = Les identifiants des preuves (voir `sanad evidence list`)
 arg-bundle = Le dossier de preuves (.zip) à vérifier
 opt-case = La référence du dossier
+opt-case-filter = Seulement les éléments de ce dossier
 opt-evidence-to = La conversation du bureau (par défaut : celle choisie avec `sanad evidence desk`)
 opt-field = Un champ structuré, NOM=VALEUR (répétable)
 opt-testimony-from-stdin = Capturer un témoignage écrit lu sur l’entrée standard

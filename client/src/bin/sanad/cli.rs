@@ -403,7 +403,14 @@ fn evidence(loc: &Localizer) -> Command {
                         .help(t!(loc, "opt-delete-original")),
                 ),
         )
-        .subcommand(cmd(loc, "list", t!(loc, "cmd-evidence-list")))
+        .subcommand(
+            cmd(loc, "list", t!(loc, "cmd-evidence-list")).arg(
+                Arg::new("case")
+                    .long("case")
+                    .value_name("CASE-REF")
+                    .help(t!(loc, "opt-case-filter")),
+            ),
+        )
         .subcommand(
             cmd(loc, "show", t!(loc, "cmd-evidence-show")).arg(positional(
                 "id",

@@ -53,7 +53,11 @@ pub async fn run(m: &ArgMatches, sub: &ArgMatches, out: &Out<'_>) -> Result<(), 
         }
         "list" => {
             let messenger = open(m, out).await?;
-            let items = messenger.evidence_list()?;
+            let mut items = messenger.evidence_list()?;
+            // One case's file: its items only, in capture order.
+            if let Some(case) = args.get_one::<String>("case") {
+                items.retain(|v| &v.case_ref == case);
+            }
             out.json_or(&items, || {
                 if items.is_empty() {
                     out.line(&t!(loc, "evidence-none"));
