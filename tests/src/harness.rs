@@ -44,10 +44,22 @@ impl TestRelay {
         t
     }
 
+    /// Start on a port below the kernel's ephemeral range, so that while
+    /// the relay is stopped no client socket (clients bind ephemeral
+    /// ports) can take the port it restarts on.
     async fn launch(&self) -> RunningRelay {
-        let mut opts = RelayOptions::loopback(self.dir.path());
-        opts.quotas = self.quotas.clone();
-        server::start(opts).await.expect("relay starts")
+        for _ in 0..64 {
+            let mut opts = RelayOptions::loopback(self.dir.path());
+            opts.quotas = self.quotas.clone();
+            opts.listen = SocketAddr::from(([127, 0, 0, 1], stable_port()));
+            match server::start(opts).await {
+                Ok(r) => return r,
+                // Taken between the check and the bind: another port.
+                Err(server::ServerError::Bind { .. }) => continue,
+                Err(e) => panic!("relay starts: {e}"),
+            }
+        }
+        panic!("no free port for the relay below the ephemeral range");
     }
 
     fn running(&self) -> &RunningRelay {
@@ -109,6 +121,32 @@ impl TestRelay {
         self.last_listen = Some(running.quic_addr());
         self.relay = Some(running);
     }
+}
+
+/// A free loopback port for both UDP and TCP below the kernel's ephemeral
+/// port range (read from `/proc`, Linux's default 32768 when unreadable),
+/// chosen at random (best effort: another process could take it first).
+fn stable_port() -> u16 {
+    use rand::Rng;
+    let low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768);
+    let (from, to) = if low > 11_000 {
+        (10_000, low)
+    } else {
+        (40_000, 60_000)
+    };
+    let mut rng = rand::thread_rng();
+    for _ in 0..256 {
+        let port = rng.gen_range(from..to);
+        if UdpSocket::bind(("127.0.0.1", port)).is_ok()
+            && TcpListener::bind(("127.0.0.1", port)).is_ok()
+        {
+            return port;
+        }
+    }
+    free_port()
 }
 
 /// A free loopback port for both UDP and TCP (best effort: another process

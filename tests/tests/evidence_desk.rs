@@ -248,7 +248,16 @@ async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps
         .capture_files(&[photo.clone(), report_pdf.clone()], &request)
         .await
         .expect("captured");
+    // A testimony's plaintext left in the spool by a crash mid-capture is
+    // removed by the next sync; the evidence waiting there is not.
+    let leftover = dir
+        .path()
+        .join("Documenter")
+        .join("spool")
+        .join("00112233aabbccdd.testimony");
+    std::fs::write(&leftover, "what the witness said").expect("write leftover");
     documenter.sync().await.expect("documenter syncs");
+    assert!(!leftover.exists(), "the leftover plaintext is gone");
     let arrived = desk.sync().await.expect("desk syncs").evidence;
     assert_eq!(arrived.len(), 2);
     for item in &arrived {

@@ -350,6 +350,9 @@ check-name = { $check ->
         [device-time] وقت الجهاز
         [evidence-id-new] معرّف دليل جديد
         [file] الملف المستلَم
+        [enrolled] تسجيل الجهاز
+        [log-consistent] لا تفرّع حتى نقطة تحقق حديثة
+        [file-matches-manifest] الملف المستلَم
        *[other] { $check }
     }
 verify-not-run = { $reason ->

@@ -331,6 +331,9 @@ check-name = { $check ->
         [device-time] the device time
         [evidence-id-new] a new evidence ID
         [file] the received file
+        [enrolled] the device's enrolment
+        [log-consistent] no fork up to a recent checkpoint
+        [file-matches-manifest] the received file
        *[other] { $check }
     }
 verify-not-run = { $reason ->

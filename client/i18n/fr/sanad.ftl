@@ -342,6 +342,9 @@ check-name = { $check ->
         [device-time] l’heure de l’appareil
         [evidence-id-new] un identifiant de preuve nouveau
         [file] le fichier reçu
+        [enrolled] l’enrôlement de l’appareil
+        [log-consistent] aucune divergence jusqu’à un point de contrôle récent
+        [file-matches-manifest] le fichier reçu
        *[other] { $check }
     }
 verify-not-run = { $reason ->

@@ -808,7 +808,7 @@ impl Messenger {
 /// is durable: overwritten with zeros and synced, then unlinked. On flash
 /// storage and journalling or copy-on-write file systems the old blocks may
 /// survive; `docs/evidence.md` says so.
-fn remove_original(path: &Path) -> Result<(), MessengerError> {
+pub(crate) fn remove_original(path: &Path) -> Result<(), MessengerError> {
     let len = std::fs::metadata(path)?.len();
     {
         let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
@@ -870,6 +870,7 @@ impl Messenger {
     pub(crate) fn evidence_confirmed(
         &mut self,
         batch: &mut WriteBatch,
+        group: LocalId,
         evidence_id: &EvidenceId,
         verified: bool,
     ) -> Result<(), MessengerError> {
@@ -879,7 +880,9 @@ impl Messenger {
             return Ok(());
         };
         let mut record = self.evidence_record(&local)?;
-        if !record.outgoing || record.state != EvidenceState::Delivered {
+        // Only the desk group the item was delivered to can confirm it: a
+        // confirmation lets this device delete its only copy.
+        if !record.outgoing || record.state != EvidenceState::Delivered || record.group != group {
             return Ok(());
         }
         record.state = if verified {

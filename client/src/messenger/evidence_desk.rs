@@ -369,9 +369,14 @@ impl Messenger {
             .map(|d| format!("{} / {}", d.label, d.organisation))
             .unwrap_or_else(|| "device-not-enrolled-here".to_owned());
         check("enrolment", enrolled.is_some(), enrolled_detail);
-        // The file: download into the archive, decrypt only to hash. Only
-        // once the reference is known to be the manifest's.
-        if verified.is_some() {
+        // The file: download into the archive, decrypt only to hash, once
+        // the reference is known to be the signed manifest's, even when a
+        // later check failed: the desk keeps what it was sent, and the
+        // failure stays recorded.
+        let reference_ok = verdict.as_ref().is_some_and(|v| {
+            v.checks.len() >= 2 && v.checks[..2].iter().all(|c| c.outcome == Outcome::Passed)
+        });
+        if reference_ok {
             let file_ok = self.archive_and_hash(&mut record).await?;
             check(
                 "file",
@@ -398,12 +403,16 @@ impl Messenger {
             )?;
         }
         records::put(&mut batch, Table::Evidence, &item_key(&record.id), &record)?;
-        // Tell the device: it may delete its spool copy once verified.
-        if verdict.is_some_and(|v| {
-            v.checks
-                .first()
-                .is_some_and(|c| c.outcome == Outcome::Passed)
-        }) {
+        // Tell the device: it may delete its spool copy once verified. Not
+        // for a second copy of an item (a replay, or a resend after a
+        // crash): the first copy's answer is the one that counts.
+        if new_id_ok
+            && verdict.is_some_and(|v| {
+                v.checks
+                    .first()
+                    .is_some_and(|c| c.outcome == Outcome::Passed)
+            })
+        {
             let content = sanad_protocol::content::Content::EvidenceConfirmed {
                 evidence_id: manifest.evidence_id,
                 verified: record.state == EvidenceState::Verified,

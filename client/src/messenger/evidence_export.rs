@@ -52,13 +52,12 @@ impl Messenger {
             }
             records.push(r);
         }
-        if out.exists() {
-            return Err(MessengerError::Io(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the output exists",
-            )));
+        // Made here and only here (an existing folder is refused, never
+        // adopted), so that a failed export may remove it whole.
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
         }
-        std::fs::create_dir_all(out)?;
+        std::fs::create_dir(out)?;
         let result = self.export_into(&records, out, lang).await;
         if result.is_err() {
             let _ = std::fs::remove_dir_all(out);

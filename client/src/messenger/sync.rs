@@ -736,7 +736,7 @@ impl Messenger {
                         evidence_id,
                         verified,
                     }) => {
-                        self.evidence_confirmed(batch, &evidence_id, verified)?;
+                        self.evidence_confirmed(batch, group.id, &evidence_id, verified)?;
                     }
                     Ok(Content::Welcome(gw)) => {
                         // Team invitations only come through a one-to-one

@@ -740,8 +740,19 @@ impl Messenger {
         let Ok(dir) = std::fs::read_dir(self.spool_dir()) else {
             return;
         };
-        let names: Vec<String> = dir
+        let all: Vec<String> = dir
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        // A testimony's plaintext lives in the spool only while it is
+        // captured (within one call, with the profile held): one left
+        // behind was cut off by a crash. Overwritten, then removed.
+        for name in all.iter().filter(|n| n.ends_with(".testimony")) {
+            if let Err(e) = super::evidence::remove_original(&self.spool_dir().join(name)) {
+                tracing::debug!(error = %e, "a leftover testimony file could not be removed");
+            }
+        }
+        let names: Vec<String> = all
+            .into_iter()
             .filter(|n| n.ends_with(".age") || n.ends_with(".age.download"))
             .collect();
         if names.is_empty() {

@@ -115,8 +115,15 @@ impl From<KeyFileError> for ProfileError {
 /// lock held elsewhere as an `Other` error whose text starts "could not
 /// acquire lock" (`sled::Config::open`, config.rs), wrapping `WouldBlock`.
 fn is_lock_held(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::WouldBlock
-        || (e.kind() == io::ErrorKind::Other && e.to_string().starts_with("could not acquire lock"))
+    if e.kind() == io::ErrorKind::WouldBlock {
+        return true;
+    }
+    // Only a lock held elsewhere (`WouldBlock`), not any other locking
+    // failure (no locks on this file system, an I/O error).
+    let text = e.to_string();
+    e.kind() == io::ErrorKind::Other
+        && text.starts_with("could not acquire lock")
+        && text.contains("WouldBlock")
 }
 
 impl From<StoreError> for ProfileError {
