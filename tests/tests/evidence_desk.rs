@@ -369,6 +369,28 @@ async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps
         .to_owned();
     assert!(bundles.contains(&PathBuf::from(&photo_bundle)));
 
+    // Pinning the relay's log key (as `sanad-relay log-key` prints it):
+    // the log-key check runs and holds; another log's key fails it.
+    let keys = sanad_relay::keys::load(relay.data_dir()).expect("relay keys");
+    let vkey = sanad_protocol::LogKey::new(keys.log_signing_key().verifying_key())
+        .verifier()
+        .to_vkey();
+    let (ok, json) = verify(&folder, os(&["--desk-key", &desk_key, "--log-key", &vkey])).await;
+    assert!(ok, "{json}");
+    assert_eq!(outcome(&json, &photo_sha, "log-key").0, "passed");
+    let other_log = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+    let other_vkey = sanad_protocol::LogKey::new(other_log).verifier().to_vkey();
+    let (ok, json) = verify(
+        &folder,
+        os(&["--desk-key", &desk_key, "--log-key", &other_vkey]),
+    )
+    .await;
+    assert!(!ok, "another log's key fails: {json}");
+    assert_eq!(
+        outcome(&json, &photo_bundle, "log-key"),
+        ("failed".to_owned(), Some("log-key-untrusted".to_owned()))
+    );
+
     // Without the certificate the token is not checked, and says so; the
     // rest still holds.
     let (ok, json) = verify(&folder, os(&["--desk-key", &desk_key])).await;

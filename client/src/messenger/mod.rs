@@ -165,6 +165,10 @@ pub enum MessengerError {
     /// A device evidence key that is not 64 hex digits of an Ed25519 key.
     #[error("that is not a device evidence key")]
     BadDeviceKey,
+    /// A `--log-key` that is not a log verifier key line
+    /// (`sanad-relay log-key`) of a Sanad log.
+    #[error("that is not a log key line")]
+    BadLogKey,
     /// A `--field NAME=VALUE` with an unknown name or a value breaking its
     /// rule (the name is given).
     #[error("invalid evidence field {0}")]

@@ -121,6 +121,20 @@ pub async fn anchor(
     Ok(())
 }
 
+/// A relay's log key as `sanad-relay log-key` prints it (a C2SP verifier
+/// key line), checked to be exactly the line of a Sanad log key (its name
+/// is the one derived from the key).
+fn parse_log_key(line: &str) -> Result<sanad_protocol::LogKey, MessengerError> {
+    let line = line.trim();
+    let verifier = sanad_protocol::log::note::NoteVerifier::from_vkey(line)
+        .map_err(|_| MessengerError::BadLogKey)?;
+    let key = sanad_protocol::LogKey::new(*verifier.public_key());
+    if key.verifier().to_vkey() != line {
+        return Err(MessengerError::BadLogKey);
+    }
+    Ok(key)
+}
+
 /// A certificate file, PEM or DER, as DER.
 fn read_certificate(path: &Path) -> Result<Vec<u8>, MessengerError> {
     use std::io::Read;
@@ -192,6 +206,9 @@ fn verify_inner(args: &ArgMatches, out: &Out<'_>) -> Result<bool, MessengerError
     }
     for path in args.get_many::<String>("tsa-cert").into_iter().flatten() {
         opts.tsa_certs.push(read_certificate(Path::new(path))?);
+    }
+    for line in args.get_many::<String>("log-key").into_iter().flatten() {
+        opts.trusted_log_keys.push(parse_log_key(line)?);
     }
     let target = PathBuf::from(arg(args, "bundle"));
     let bundles = bundles_at(&target)?;

@@ -350,6 +350,13 @@ pub fn command(loc: &Localizer) -> Command {
                         .value_name("HEX")
                         .action(ArgAction::Append)
                         .help(t!(loc, "opt-desk-key")),
+                )
+                .arg(
+                    Arg::new("log-key")
+                        .long("log-key")
+                        .value_name("KEY")
+                        .action(ArgAction::Append)
+                        .help(t!(loc, "opt-log-key")),
                 ),
         );
     with_templates(loc, tree)

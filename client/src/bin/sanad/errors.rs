@@ -59,6 +59,7 @@ pub fn describe(loc: &Localizer, e: &MessengerError) -> String {
         MessengerError::EmptyTestimony => t!(loc, "error-empty-testimony"),
         MessengerError::TestimonyNotText => t!(loc, "error-testimony-not-text"),
         MessengerError::BadDeviceKey => t!(loc, "error-bad-device-key"),
+        MessengerError::BadLogKey => t!(loc, "error-bad-log-key"),
         MessengerError::BadField(name) => t!(loc, "error-bad-field", name = name.as_str()),
         MessengerError::Manifest(m) => t!(loc, "error-manifest", detail = m.to_string()),
         MessengerError::EvidenceNotVerified => t!(loc, "error-evidence-not-verified"),
