@@ -80,8 +80,9 @@ rm -rf "$data/case-LY-2026-0042"
 # shellcheck disable=SC2086
 "$sanad" --profile "$alice" evidence export $ids --out "$data/case-LY-2026-0042"
 desk_key=$("$sanad" --profile "$alice" --json evidence desk-key | grep -o '"desk_key": "[0-9a-f]*"' | cut -d'"' -f4)
-echo "-- Anyone, offline, without a profile: sanad verify"
-"$sanad" verify --desk-key "$desk_key" "$data/case-LY-2026-0042"
+log_key=$("$relay" log-key --data-dir "$data")
+echo "-- Anyone, offline, without a profile: sanad verify (the desk key and the relay's log key are published)"
+"$sanad" verify --desk-key "$desk_key" --log-key "$log_key" "$data/case-LY-2026-0042"
 "$sanad" --profile "$bob" --quiet sync
 "$sanad" --profile "$bob" evidence list
 
