@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use sanad_client::i18n::{Lang, Localizer};
+use sanad_client::i18n::{Arg, Lang, Localizer};
 
 /// One `t!` call: where it is, the message ID, the names of the variables
 /// passed.
@@ -201,4 +201,68 @@ fn the_scanner_reads_calls_that_span_lines_and_skips_other_macros() {
     assert_eq!(two, ["n", "names"]);
     let three: Vec<&str> = calls[2].vars.iter().map(String::as_str).collect();
     assert_eq!(three, ["q"]);
+}
+
+/// The stable IDs a `match` in `source` returns as string literals, between
+/// the line containing `from` and the end of that function.
+fn ids_returned(source: &str, from: &str) -> Vec<String> {
+    let start = source.find(from).expect("the function is there");
+    let body = &source[start..];
+    let end = body.find("\n    }\n").expect("the function ends");
+    body[..end]
+        .lines()
+        .filter_map(|line| {
+            let (_, rest) = line.split_once("=> \"")?;
+            let (id, _) = rest.split_once('"')?;
+            Some(id.to_owned())
+        })
+        .collect()
+}
+
+/// What `message` says for `value` of its selector `var`, in every
+/// language, against what it says for an ID it cannot know (its `*[other]`
+/// fallback): an ID that falls back is missing from that catalogue.
+fn fallbacks(message: &str, var: &str, ids: &[String]) -> Vec<String> {
+    let mut missing = Vec::new();
+    for lang in [Lang::En, Lang::Fr, Lang::Ar] {
+        let loc = Localizer::new(lang);
+        let say = |value: &str| loc.message(message, &[(var, Arg::Str(value.to_owned()))]);
+        let fallback = say("no-such-id");
+        for id in ids {
+            if say(id) == fallback {
+                missing.push(format!("{lang:?} {message} {id}"));
+            }
+        }
+    }
+    missing
+}
+
+#[test]
+fn every_check_and_failure_the_verifier_names_has_words_in_every_language() {
+    let verify = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../protocol/src/evidence/verify.rs"),
+    )
+    .expect("the verifier's source is readable");
+    let failures = ids_returned(&verify, "pub fn id(&self) -> &'static str {");
+    assert!(failures.len() >= 40, "{failures:?}");
+    let mut checks = ids_returned(&verify, "pub fn name(&self) -> String {");
+    // The desk's own checks on arrival (`messenger/evidence_desk.rs`).
+    let desk = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/messenger/evidence_desk.rs"),
+    )
+    .expect("the desk's source is readable");
+    for id in [
+        "evidence-id-new",
+        "seen-consistent",
+        "latest-checkpoint",
+        "enrolment",
+        "file",
+    ] {
+        assert!(desk.contains(&format!("\"{id}\"")), "the desk records {id}");
+        checks.push(id.to_owned());
+    }
+    assert!(checks.len() >= 12, "{checks:?}");
+    let mut missing = fallbacks("verify-failure", "error", &failures);
+    missing.extend(fallbacks("check-name", "check", &checks));
+    assert!(missing.is_empty(), "no words for: {missing:#?}");
 }

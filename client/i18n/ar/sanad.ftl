@@ -404,6 +404,12 @@ verify-failure = { $error ->
         [derivative-signature-invalid] سجل الربط الخاص بإحدى النسخ المنقّحة غير موقَّع توقيعًا صحيحًا
         [derivative-other-original] سجل الربط الخاص بإحدى النسخ المنقّحة يخص أصلًا آخر
         [derivative-signer-unknown] سجل الربط الخاص بإحدى النسخ المنقّحة موقَّع بمفتاح ليس مفتاح المكتب
+        [bundle-too-many-entries] تحوي حزمة الأدلة أجزاء أكثر مما يمكن أن تحويه أي حزمة
+        [bundle-malformed] حزمة الأدلة ليست ملف ZIP سليم البنية من نوع سند
+        [bundle-duplicate-entry] تحوي حزمة الأدلة الجزء نفسه مرتين
+        [bundle-unknown-entry] تحوي حزمة الأدلة جزءًا لا يكون أبدًا في حزمة سند
+        [bundle-unsafe-name] يحمل أحد أجزاء حزمة الأدلة اسمًا قد يكتب خارج المجلد
+        [bundle-unsupported-version] حزمة الأدلة بإصدار تنسيق لا يعرفه هذا البرنامج: حدّث سند
         [bundle-too-large] حزمة الأدلة أكبر من الحجم الأقصى الممكن لأي حزمة
         [bundle-crc-mismatch] جزء من حزمة الأدلة تالف (فشل مجموع التحقق الخاص به)
         [part-missing] جزء من حزمة الأدلة مفقود

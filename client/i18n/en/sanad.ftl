@@ -385,6 +385,12 @@ verify-failure = { $error ->
         [derivative-signature-invalid] a redacted copy's record is not validly signed
         [derivative-other-original] a redacted copy's record is for another original
         [derivative-signer-unknown] a redacted copy's record is signed by a key that is not the desk's
+        [bundle-too-many-entries] the bundle has more parts than any bundle can have
+        [bundle-malformed] the bundle is not a well-formed ZIP file of the Sanad kind
+        [bundle-duplicate-entry] the bundle holds the same part twice
+        [bundle-unknown-entry] the bundle holds a part that a Sanad bundle never has
+        [bundle-unsafe-name] a part of the bundle has a name that could write outside a folder
+        [bundle-unsupported-version] the bundle is of a format version this program does not know: update Sanad
         [bundle-too-large] the bundle is larger than any bundle can be
         [bundle-crc-mismatch] a part of the bundle is damaged (its checksum fails)
         [part-missing] a part of the bundle is missing

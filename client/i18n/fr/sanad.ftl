@@ -396,6 +396,12 @@ verify-failure = { $error ->
         [derivative-signature-invalid] l’acte d’une copie expurgée n’est pas valablement signé
         [derivative-other-original] l’acte d’une copie expurgée porte sur un autre original
         [derivative-signer-unknown] l’acte d’une copie expurgée est signé avec une clé qui n’est pas celle du bureau
+        [bundle-too-many-entries] le dossier de preuves contient plus de parties qu’aucun dossier ne peut en avoir
+        [bundle-malformed] le dossier de preuves n’est pas un fichier ZIP bien formé du type de Sanad
+        [bundle-duplicate-entry] le dossier de preuves contient deux fois la même partie
+        [bundle-unknown-entry] le dossier de preuves contient une partie qu’un dossier Sanad n’a jamais
+        [bundle-unsafe-name] une partie du dossier de preuves porte un nom qui pourrait écrire hors d’un dossier
+        [bundle-unsupported-version] le dossier de preuves est dans une version de format que ce programme ne connaît pas : mettez Sanad à jour
         [bundle-too-large] le dossier de preuves dépasse la taille maximale de tout dossier de preuves
         [bundle-crc-mismatch] une partie du dossier de preuves est endommagée (sa somme de contrôle est fausse)
         [part-missing] une partie du dossier de preuves manque
