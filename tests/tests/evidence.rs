@@ -124,6 +124,18 @@ async fn twenty_items_captured_offline_arrive_verified_and_the_bundle_verifies()
             .expect("testimony in Arabic"),
     );
     assert_eq!(captured.len(), 20);
+    // The testimonies' text is nowhere on the device's disk in the clear:
+    // encrypted from memory into the spool, the store encrypted too.
+    for file in files_under(&dir.path().join("Documenter")) {
+        let bytes = std::fs::read(&file).expect("read profile file");
+        for text in [&b"nine days"[..], "تسعة أيام".as_bytes()] {
+            assert!(
+                !contains(&bytes, text),
+                "{} holds a testimony",
+                file.display()
+            );
+        }
+    }
     assert!(
         captured.iter().all(|v| v.state == EvidenceState::Captured),
         "nothing leaves while the relay is down"

@@ -245,6 +245,15 @@ pub struct EvidenceView {
 /// Bytes of a written testimony are named like this in the manifest.
 pub const TESTIMONY_FILE_NAME: &str = "testimony.txt";
 
+/// The media type of a written testimony.
+const TESTIMONY_MEDIA_TYPE: &str = "text/plain; charset=utf-8";
+
+/// What a capture reads: a file, or a testimony's text held in memory.
+enum Source {
+    File(std::path::PathBuf),
+    Text(zeroize::Zeroizing<Vec<u8>>),
+}
+
 impl Messenger {
     fn evidence_device(&self) -> Result<Option<EvidenceDevice>, MessengerError> {
         records::get(&self.store, Table::Meta, DEVICE_KEY)
@@ -326,7 +335,12 @@ impl Messenger {
                 return Err(MessengerError::FileTooLarge);
             }
             let id = self
-                .capture_one(path, None, EvidenceKind::File, request, group)
+                .capture_one(
+                    Source::File(path.to_path_buf()),
+                    EvidenceKind::File,
+                    request,
+                    group,
+                )
                 .await?;
             if request.delete_original {
                 remove_original(path)?;
@@ -347,35 +361,12 @@ impl Messenger {
             return Err(MessengerError::EmptyTestimony);
         }
         let group = self.evidence_group(request)?;
-        // The text goes through the spool like any file: written to a
-        // private temporary file inside the profile, encrypted, removed.
-        std::fs::create_dir_all(self.spool_dir())?;
-        let plain = self
-            .spool_dir()
-            .join(format!("{}.testimony", id_hex(&new_id())));
-        let written = (|| -> std::io::Result<()> {
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&plain)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()
-        })();
-        let result = match written {
-            Ok(()) => {
-                self.capture_one(
-                    &plain,
-                    Some(TESTIMONY_FILE_NAME),
-                    EvidenceKind::Testimony,
-                    request,
-                    group,
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        };
-        let _ = remove_original(&plain);
-        let id = result?;
+        // Encrypted straight from memory into the spool: the plaintext of
+        // a testimony never touches the disk.
+        let text = zeroize::Zeroizing::new(text.as_bytes().to_vec());
+        let id = self
+            .capture_one(Source::Text(text), EvidenceKind::Testimony, request, group)
+            .await?;
         let mut views = self.after_capture(&[id]).await?;
         views.pop().ok_or(MessengerError::CorruptRecord)
     }
@@ -409,8 +400,7 @@ impl Messenger {
     /// Spool, sign and record one item (one atomic write). Returns its ID.
     async fn capture_one(
         &mut self,
-        path: &Path,
-        name: Option<&str>,
+        source: Source,
         kind: EvidenceKind,
         request: &CaptureRequest,
         group: LocalId,
@@ -418,9 +408,15 @@ impl Messenger {
         std::fs::create_dir_all(self.spool_dir())?;
         let spool_file = format!("{}.age", id_hex(&new_id()));
         let spool = self.spool_dir().join(&spool_file);
-        let (source, spool_for_task) = (path.to_path_buf(), spool.clone());
-        let mut file = tokio::task::spawn_blocking(move || {
-            super::transfer::encrypt_to_spool(&source, &spool_for_task)
+        let spool_for_task = spool.clone();
+        let file = tokio::task::spawn_blocking(move || match source {
+            Source::File(path) => super::transfer::encrypt_to_spool(&path, &spool_for_task),
+            Source::Text(text) => super::transfer::encrypt_bytes_to_spool(
+                text,
+                TESTIMONY_FILE_NAME,
+                TESTIMONY_MEDIA_TYPE,
+                &spool_for_task,
+            ),
         })
         .await
         .map_err(|_| MessengerError::Age("encryption task failed".into()))
@@ -428,10 +424,6 @@ impl Messenger {
         .inspect_err(|_| {
             let _ = remove_if_exists(&spool);
         })?;
-        if let Some(n) = name {
-            file.name = n.to_owned();
-            file.media_type = "text/plain; charset=utf-8".to_owned();
-        }
         let signed = (|| {
             let mut device = self.evidence_device_or_new()?;
             let log = self.log_state()?;

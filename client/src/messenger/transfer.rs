@@ -183,7 +183,7 @@ impl Write for Published {
 /// (header written, final lengths known, so the blob can be created), then
 /// run to its end on a blocking thread while the upload follows.
 struct Encryption {
-    input: std::io::Take<std::fs::File>,
+    input: std::io::Take<Box<dyn Read + Send>>,
     writer: age::stream::StreamWriter<BufWriter<Published>>,
     /// The record as it will be, but for the plaintext's hash (zeros).
     draft: FileRecord,
@@ -196,14 +196,27 @@ fn start_encryption(
     source: &Path,
     spool: &Path,
 ) -> Result<(Encryption, watch::Receiver<u64>), MessengerError> {
-    let identity = age::x25519::Identity::generate();
-    let recipient = identity.to_public();
     let input = std::fs::File::open(source)?;
     let size = input.metadata()?.len();
     let name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".to_owned());
+    let media_type = media_type_for(source.to_string_lossy().as_ref()).to_owned();
+    start_encryption_from(Box::new(input), size, name, media_type, spool)
+}
+
+/// [`start_encryption`] of `size` bytes read from `input`, with the name
+/// and media type given.
+fn start_encryption_from(
+    input: Box<dyn Read + Send>,
+    size: u64,
+    name: String,
+    media_type: String,
+    spool: &Path,
+) -> Result<(Encryption, watch::Receiver<u64>), MessengerError> {
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public();
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -227,7 +240,7 @@ fn start_encryption(
         cipher_len,
         age_identity: identity.to_string().expose_secret().to_owned(),
         name,
-        media_type: media_type_for(source.to_string_lossy().as_ref()).to_owned(),
+        media_type,
         size,
         sha256: [0; 32],
     };
@@ -264,6 +277,8 @@ impl Encryption {
         if total != self.draft.size {
             return Err(MessengerError::FileChanged);
         }
+        // The last plaintext read stays in no freed buffer.
+        zeroize::Zeroize::zeroize(&mut buf);
         let mut out = self.writer.finish()?;
         // Padding after the age stream: its content is irrelevant (the
         // receiver reads `cipher_len` bytes), zeros reveal nothing.
@@ -294,6 +309,23 @@ async fn sync_spool(spool: std::fs::File) -> Result<(), MessengerError> {
 /// Returns the record. Blocking.
 pub(crate) fn encrypt_to_spool(source: &Path, spool: &Path) -> Result<FileRecord, MessengerError> {
     let (encryption, _written) = start_encryption(source, spool)?;
+    let (record, file) = encryption.run()?;
+    file.sync_all()?;
+    Ok(record)
+}
+
+/// [`encrypt_to_spool`] for bytes held in memory (a typed testimony): the
+/// plaintext never touches the disk. Blocking.
+pub(crate) fn encrypt_bytes_to_spool(
+    bytes: zeroize::Zeroizing<Vec<u8>>,
+    name: &str,
+    media_type: &str,
+    spool: &Path,
+) -> Result<FileRecord, MessengerError> {
+    let size = bytes.len() as u64;
+    let input = Box::new(std::io::Cursor::new(bytes));
+    let (encryption, _written) =
+        start_encryption_from(input, size, name.to_owned(), media_type.to_owned(), spool)?;
     let (record, file) = encryption.run()?;
     file.sync_all()?;
     Ok(record)
