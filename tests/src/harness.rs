@@ -7,6 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use sanad_client::messenger::Messenger;
+use sanad_client::profile::keyfile::{KdfParams, Passphrase};
+use sanad_client::profile::ProfileDir;
 use sanad_client::{Client, ConnectOptions, TransportMode};
 use sanad_protocol::RelayAddress;
 use sanad_relay::limits::Quotas;
@@ -121,6 +124,25 @@ impl TestRelay {
         self.last_listen = Some(running.quic_addr());
         self.relay = Some(running);
     }
+}
+
+/// The passphrase of the profiles [`profile`] creates.
+pub const PROFILE_PASSPHRASE: &str = "a passphrase for tests";
+
+/// A new messenger profile `dir/name` on `relay`, with the fast test key
+/// derivation (tests open many profiles; the default Argon2id takes 256 MiB
+/// and about a second at every unlock) and [`PROFILE_PASSPHRASE`].
+pub async fn profile(relay: &TestRelay, dir: &Path, name: &str) -> Messenger {
+    Messenger::create(
+        ProfileDir::new(dir.join(name)),
+        &Passphrase::new(PROFILE_PASSPHRASE.into()),
+        KdfParams::dangerous_fast_for_tests(),
+        relay.address(),
+        name,
+        ConnectOptions::default(),
+    )
+    .await
+    .expect("profile is created")
 }
 
 /// A free loopback port for both UDP and TCP below the kernel's ephemeral

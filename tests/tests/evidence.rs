@@ -7,26 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sanad_client::messenger::{CaptureRequest, EvidenceState, Messenger};
-use sanad_client::profile::keyfile::{KdfParams, Passphrase};
-use sanad_client::profile::ProfileDir;
-use sanad_client::ConnectOptions;
 use sanad_protocol::evidence::Fields;
-use sanad_tests::harness::{contains, files_under, sanad_bin, TestRelay};
-
-const PASSPHRASE: &str = "a passphrase for tests";
-
-async fn profile(relay: &TestRelay, dir: &Path, name: &str) -> Messenger {
-    Messenger::create(
-        ProfileDir::new(dir.join(name)),
-        &Passphrase::new(PASSPHRASE.into()),
-        KdfParams::dangerous_fast_for_tests(),
-        relay.address(),
-        name,
-        ConnectOptions::default(),
-    )
-    .await
-    .expect("profile is created")
-}
+use sanad_tests::harness::{contains, files_under, profile, sanad_bin, TestRelay};
 
 /// The documenter invites the desk; both sync. Returns the name under
 /// which the documenter sees the desk.
@@ -189,7 +171,7 @@ async fn twenty_items_captured_offline_arrive_verified_and_the_bundle_verifies()
         "شهادة".as_bytes().to_vec(),
         b"2026-03-17".to_vec(),
         b"ar-LY".to_vec(),
-        hex_decode(&captured[0].sha256),
+        hex::decode(&captured[0].sha256).expect("hex"),
         captured[0].sha256.as_bytes().to_vec(),
     ];
     for file in files_under(relay.data_dir()) {
@@ -254,10 +236,4 @@ async fn twenty_items_captured_offline_arrive_verified_and_the_bundle_verifies()
         .output()
         .expect("sanad verify runs");
     assert!(!out.status.success(), "a tampered bundle is refused");
-}
-
-fn hex_decode(hex: &str) -> Vec<u8> {
-    (0..hex.len() / 2)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex"))
-        .collect()
 }

@@ -10,16 +10,13 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sanad_client::messenger::{CaptureRequest, EvidenceState, Messenger};
-use sanad_client::profile::keyfile::{KdfParams, Passphrase};
-use sanad_client::profile::ProfileDir;
-use sanad_client::ConnectOptions;
+use sanad_client::messenger::{CaptureRequest, EvidenceState};
 use sanad_protocol::evidence::Fields;
-use sanad_tests::harness::{contains, files_under, sanad_bin, TestRelay};
+use sanad_tests::harness::{
+    contains, files_under, profile, sanad_bin, TestRelay, PROFILE_PASSPHRASE,
+};
 use sanad_tests::tsa::LocalTsa;
 use sha2::{Digest, Sha256};
-
-const PASSPHRASE: &str = "a passphrase for tests";
 
 /// Bytes of the photo's metadata that no redacted copy may hold: a serial
 /// number and a place (in Exif), a GPS tag and an editing tool (in XMP),
@@ -32,26 +29,13 @@ const SECRETS: [&[u8]; 5] = [
     b"Witness Name",
 ];
 
-async fn profile(relay: &TestRelay, dir: &Path, name: &str) -> Messenger {
-    Messenger::create(
-        ProfileDir::new(dir.join(name)),
-        &Passphrase::new(PASSPHRASE.into()),
-        KdfParams::dangerous_fast_for_tests(),
-        relay.address(),
-        name,
-        ConnectOptions::default(),
-    )
-    .await
-    .expect("profile is created")
-}
-
 /// The real `sanad` on `profile`, in English, run off the async workers
 /// (the local TSA is served by this test's runtime).
 async fn sanad(profile: &Path, args: Vec<OsString>) -> Output {
     let profile = profile.to_path_buf();
     tokio::task::spawn_blocking(move || {
         Command::new(sanad_bin())
-            .env("SANAD_PASSPHRASE", PASSPHRASE)
+            .env("SANAD_PASSPHRASE", PROFILE_PASSPHRASE)
             .env("LANG", "C")
             .env_remove("LC_ALL")
             .env_remove("LANGUAGE")
@@ -196,10 +180,6 @@ fn pixels(jpeg: &[u8]) -> Vec<u8> {
         .expect("the JPEG decodes")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps() {
     let relay = TestRelay::start().await;
@@ -232,8 +212,8 @@ async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps
     let report_pdf = dir.path().join("medical-report.pdf");
     let pdf_bytes = b"%PDF-1.4 a medical report\n%%EOF\n";
     std::fs::write(&report_pdf, pdf_bytes).expect("write pdf");
-    let photo_sha = hex(&Sha256::digest(&photo_bytes));
-    let pdf_sha = hex(&Sha256::digest(pdf_bytes));
+    let photo_sha = hex::encode(Sha256::digest(&photo_bytes));
+    let pdf_sha = hex::encode(Sha256::digest(pdf_bytes));
     let mut fields = Fields::new();
     fields
         .set_by_name("incident_date", "2026-02-11")
@@ -339,7 +319,7 @@ async fn the_desk_anchors_redacts_and_exports_and_anyone_verifies_the_timestamps
         .collect();
     assert_eq!(bundles.len(), 2);
     let report = std::fs::read_to_string(folder.join("report.html")).expect("report");
-    let copy_hash = hex(&Sha256::digest(&copy));
+    let copy_hash = hex::encode(Sha256::digest(&copy));
     assert!(
         report.contains(&copy_hash),
         "the report names the redacted copy by its hash"

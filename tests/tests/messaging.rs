@@ -5,31 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use sanad_client::messenger::{DeliveryState, HistoryView, Messenger};
-use sanad_client::profile::keyfile::{KdfParams, Passphrase};
-use sanad_client::profile::ProfileDir;
-use sanad_client::ConnectOptions;
-use sanad_tests::harness::{contains, files_under, TestRelay};
+use sanad_tests::harness::{contains, files_under, profile, TestRelay};
 use sha2::{Digest, Sha256};
-
-const PASSPHRASE: &str = "a passphrase for tests";
-
-fn options() -> ConnectOptions {
-    ConnectOptions::default()
-}
-
-/// A new profile on `relay` (fast KDF: these tests open many profiles).
-async fn profile(relay: &TestRelay, dir: &Path, name: &str) -> Messenger {
-    Messenger::create(
-        ProfileDir::new(dir.join(name)),
-        &Passphrase::new(PASSPHRASE.into()),
-        KdfParams::dangerous_fast_for_tests(),
-        relay.address(),
-        name,
-        options(),
-    )
-    .await
-    .expect("profile is created")
-}
 
 /// `a` invites `b`; `b` adds `a` as `a_name`; both sync. Returns the name
 /// under which `a` sees `b` (its display name).

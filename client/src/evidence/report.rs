@@ -312,26 +312,9 @@ fn value(text: &str) -> String {
     escape(&neutralise(text))
 }
 
-/// Unix seconds to (year, month, day, hour, minute, second), UTC (the
-/// civil-from-days algorithm).
-fn civil(unix: u64) -> (i64, u32, u32, u64, u64, u64) {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, secs / 3600, (secs % 3600) / 60, secs % 60)
-}
-
 /// ISO 8601, UTC, to the second: `2026-11-18T11:06:40Z`.
 fn iso8601(unix: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(unix);
+    let (y, mo, d, h, mi, s) = crate::i18n::civil_utc(unix);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
@@ -394,7 +377,7 @@ impl Page<'_> {
 
     /// A time, as `<time>`: ISO 8601 (left to right) and the localised form.
     fn time(&self, unix: u64) -> String {
-        let (y, mo, d, h, mi, _) = civil(unix);
+        let (y, mo, d, h, mi, _) = crate::i18n::civil_utc(unix);
         let month = strip_bidi_marks(&self.loc.message(&format!("report-month-{mo}"), &[]));
         let clock = self.loc.digits(&format!("{h:02}:{mi:02}"));
         let local = self.t(

@@ -1164,12 +1164,17 @@ pub fn check_item(
             verified: Some(verified),
         },
         Err(e) => {
-            let failed = ITEM_CHECKS[checks.len()];
+            // The failing check is the next in order (each one that held
+            // or was not run pushed exactly one entry).
+            let failed = ITEM_CHECKS
+                .get(checks.len())
+                .copied()
+                .unwrap_or(CheckId::DeviceTime);
             checks.push(Check {
                 id: failed,
                 outcome: Outcome::Failed(e),
             });
-            for id in &ITEM_CHECKS[checks.len()..] {
+            for id in ITEM_CHECKS.iter().skip(checks.len()) {
                 checks.push(Check {
                     id: *id,
                     outcome: Outcome::NotRun(NotRun::EarlierFailure),

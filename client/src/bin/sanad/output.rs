@@ -201,21 +201,10 @@ pub fn date_time(loc: &Localizer, unix: u64) -> String {
     loc.digits(&format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}"))
 }
 
-/// Unix seconds to (year, month, day, hour, minute), UTC (the civil-from-days
-/// algorithm).
+/// Unix seconds to (year, month, day, hour, minute), UTC.
 fn civil(unix: u64) -> (i64, u32, u32, u64, u64) {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, secs / 3600, (secs % 3600) / 60)
+    let (y, m, d, hh, mm, _) = sanad_client::i18n::civil_utc(unix);
+    (y, m, d, hh, mm)
 }
 
 #[cfg(test)]
