@@ -393,6 +393,10 @@ pub struct UploadSettings {
     /// Measure the raw-quinn baseline (off only to profile Sanad alone;
     /// the table then has no ratios).
     pub baseline: bool,
+    /// Also measure the relay's storage path alone and the reference: the
+    /// raw transfer while that storage stores the same bytes
+    /// ([`reference_transfer`]).
+    pub reference: bool,
     /// Congestion controllers measured (both ends of every QUIC transfer,
     /// Sanad and baseline alike); each Sanad figure is compared with the
     /// baseline of the same controller.
@@ -408,6 +412,7 @@ impl Default for UploadSettings {
             download: true,
             tcp_concurrency: Some(4),
             baseline: true,
+            reference: true,
             congestion: vec![Congestion::Bbr, Congestion::Cubic],
         }
     }
@@ -416,6 +421,8 @@ impl Default for UploadSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Case {
     Raw(Congestion),
+    Storage,
+    Reference(Congestion),
     Quic(usize, Congestion),
     Tcp(usize),
 }
@@ -526,9 +533,15 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
         if settings.baseline {
             cases.push(Case::Raw(cc));
         }
+        if settings.reference {
+            cases.push(Case::Reference(cc));
+        }
         cases.extend(settings.concurrencies.iter().map(|&c| Case::Quic(c, cc)));
     }
     cases.extend(settings.tcp_concurrency.map(Case::Tcp));
+    if settings.reference {
+        cases.push(Case::Storage);
+    }
 
     // times[case][rep] = (upload, download)
     let mut times: Vec<Vec<(Measured, Option<Measured>)>> = vec![Vec::new(); cases.len()];
@@ -537,6 +550,12 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
             let i = (k + rep) % cases.len();
             let t = match cases[i] {
                 Case::Raw(cc) => (raw_transfer(size, cc).await?, None),
+                Case::Reference(cc) => (reference_transfer(size, cc).await?, None),
+                Case::Storage => {
+                    let watch = Stopwatch::start();
+                    storage_of_upload(size, 4).await?;
+                    (watch.stop(), None)
+                }
                 Case::Quic(c, cc) => {
                     sanad_transfer(&file, TransportMode::QuicOnly, c, cc, settings.download).await?
                 }
@@ -574,17 +593,19 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
             "ratio to raw quinn, same congestion (median)",
             "target",
             "met",
+            "ratio to the reference (median)",
             "MB/s per run",
             "CPU s per GB",
         ],
     );
-    let raw_of = |cc: Congestion| -> Vec<Measured> {
+    let measured_of = |case: Case| -> Vec<Measured> {
         cases
             .iter()
-            .position(|&c| c == Case::Raw(cc))
+            .position(|&c| c == case)
             .map(|i| times[i].iter().map(|t| t.0).collect())
             .unwrap_or_default()
     };
+    let raw_of = |cc: Congestion| measured_of(Case::Raw(cc));
     let gb = size as f64 / 1e9;
     let ratios = |ms: &[Measured], raw: &[Measured]| -> Vec<f64> {
         ms.iter()
@@ -598,8 +619,10 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
                    c: &str,
                    ms: &[Measured],
                    raw: &[Measured],
+                   reference: &[Measured],
                    target: Option<f64>| {
         let mbs: Vec<f64> = ms.iter().map(|m| mb_per_s(size, m.wall)).collect();
+        let of_reference = ratios(ms, reference);
         let ratios = ratios(ms, raw);
         let cpu: Vec<f64> = ms.iter().map(|m| m.cpu.as_secs_f64() / gb).collect();
         let ratio = median(&ratios);
@@ -620,12 +643,18 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
                 Some(t) if measured => verdict(ratio >= t),
                 _ => "–".into(),
             },
+            if of_reference.is_empty() {
+                "–".into()
+            } else {
+                format!("{:.2}", median(&of_reference))
+            },
             list(&mbs, 0),
             format!("{:.1}", median(&cpu)),
         ]);
     };
     for &cc in &settings.congestion {
         let raw = raw_of(cc);
+        let reference = measured_of(Case::Reference(cc));
         if !raw.is_empty() {
             row(
                 "raw quinn, 1 stream (baseline)",
@@ -634,6 +663,19 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
                 "–",
                 &raw,
                 &raw,
+                &[],
+                None,
+            );
+        }
+        if !reference.is_empty() {
+            row(
+                "raw quinn while the relay's storage stores the same bytes (reference)",
+                "QUIC",
+                cc.name(),
+                "–",
+                &reference,
+                &raw,
+                &reference,
                 None,
             );
         }
@@ -648,6 +690,7 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
                         &c.to_string(),
                         &ups,
                         &raw,
+                        &reference,
                         Some(0.6),
                     );
                 }
@@ -664,6 +707,7 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
                         &c.to_string(),
                         &downs,
                         &raw,
+                        &[],
                         None,
                     );
                 }
@@ -673,8 +717,30 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
     for (i, case) in cases.iter().enumerate() {
         if let Case::Tcp(c) = *case {
             let ups: Vec<Measured> = times[i].iter().map(|t| t.0).collect();
-            row("upload", "TLS/TCP", "–", &c.to_string(), &ups, &[], None);
+            row(
+                "upload",
+                "TLS/TCP",
+                "–",
+                &c.to_string(),
+                &ups,
+                &[],
+                &[],
+                None,
+            );
         }
+    }
+    let storage = measured_of(Case::Storage);
+    if !storage.is_empty() {
+        row(
+            "relay storage alone, no network (4 at a time)",
+            "–",
+            "–",
+            "–",
+            &storage,
+            &[],
+            &[],
+            None,
+        );
     }
     // Sanad's default (BBR) against quinn's default (Cubic), as the first
     // version of this page compared them.
@@ -698,7 +764,13 @@ pub async fn upload(settings: &UploadSettings) -> Result<Table, BenchError> {
          interleaved, order rotated per repetition; a fresh relay per transfer. Download \
          includes the final fsync of the {} file. CPU s per GB: CPU time of the whole process \
          (client and relay, both cores) per 10^9 bytes moved (for the baseline including its \
-         handshake).",
+         handshake). Relay storage alone: the relay's own storage path for the same bytes \
+         without the network (each 1 MiB segment made, hashed as a client hashes it, copied \
+         into a receive buffer, hashed again, written durably and committed, 4 at a time). \
+         Reference: the raw quinn transfer and that storage at the same time, timed until \
+         both finish, with no protocol between them; a Sanad upload does at least this work \
+         on the same two cores and disk, so its ratio to the reference says how much of what \
+         the machine allows it gets.",
         settings.reps,
         human_size(size)
     ));
@@ -1140,25 +1212,74 @@ fn numbered(seg: &[u8], i: u32) -> Vec<u8> {
     v
 }
 
-/// `count` BlobPut requests of one blob straight into the relay's
-/// [`Service`](sanad_relay::service::Service), `workers` at a time.
-async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration, BenchError> {
+/// A fresh relay [`Service`](sanad_relay::service::Service) on a
+/// temporary directory, with one blob of `count` segments created in it.
+async fn service_with_blob(
+    count: u32,
+) -> Result<
+    (
+        tempfile::TempDir,
+        Arc<sanad_relay::service::Service>,
+        sanad_protocol::BlobId,
+        sanad_protocol::UploadToken,
+    ),
+    BenchError,
+> {
     use sanad_protocol::request::BlobCreate;
-    use sanad_protocol::{Request, Response, SegmentHash};
-    use sanad_relay::service::{SegmentPut, Service};
-    use sanad_relay::store::SegmentHasher;
-    use std::sync::atomic::{AtomicU32, Ordering};
-
+    use sanad_protocol::{Request, Response};
     let dir = tempfile::tempdir()?;
-    let service = Arc::new(Service::open(dir.path(), Default::default())?);
+    let service = Arc::new(sanad_relay::service::Service::open(
+        dir.path(),
+        Default::default(),
+    )?);
     let size = u64::from(count) * SEGMENT_SIZE as u64;
-    let (blob_id, token) = match service
+    match service
         .handle(Request::BlobCreate(BlobCreate { size }))
         .await
     {
-        Response::BlobCreated { blob_id, token } => (blob_id, token),
-        other => return Err(format!("blob create answered {other:?}").into()),
+        Response::BlobCreated { blob_id, token } => Ok((dir, service, blob_id, token)),
+        other => Err(format!("blob create answered {other:?}").into()),
+    }
+}
+
+/// Store one segment through the relay's service as a transport delivers
+/// it: copied into a (page-aligned) receive buffer, hashed there, checked
+/// against the hash its client declared, written durably.
+async fn service_put(
+    service: &sanad_relay::service::Service,
+    blob_id: sanad_protocol::BlobId,
+    token: &sanad_protocol::UploadToken,
+    index: u32,
+    data: &[u8],
+    hash: sanad_protocol::SegmentHash,
+) -> Result<(), BenchError> {
+    use sanad_protocol::Response;
+    use sanad_relay::service::SegmentPut;
+    use sanad_relay::store::SegmentHasher;
+    let mut received = SegmentHasher::with_len(data.len());
+    received.unfilled().copy_from_slice(data);
+    received.advance(data.len());
+    let put = SegmentPut {
+        blob_id,
+        token: token.clone(),
+        index,
+        hash,
+        data: received.finish(),
     };
+    match service.put_segment(put).await {
+        Response::SegmentStored { .. } => Ok(()),
+        other => Err(format!("segment put answered {other:?}").into()),
+    }
+}
+
+/// `count` BlobPut requests of one blob straight into the relay's
+/// [`Service`](sanad_relay::service::Service), `workers` at a time. The
+/// segments and their declared hashes are made before the clock starts.
+async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration, BenchError> {
+    use sanad_protocol::SegmentHash;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let (_dir, service, blob_id, token) = service_with_blob(count).await?;
     // Each segment with the hash its client declares.
     let inputs: Arc<Vec<(Vec<u8>, SegmentHash)>> = Arc::new(
         (0..count)
@@ -1181,22 +1302,7 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
                     let Some((data, hash)) = inputs.get(index as usize) else {
                         return Ok::<(), BenchError>(());
                     };
-                    // As a transport delivers it: copied into a
-                    // (page-aligned) receive buffer and hashed.
-                    let mut received = SegmentHasher::with_len(data.len());
-                    received.unfilled().copy_from_slice(data);
-                    received.advance(data.len());
-                    let put = SegmentPut {
-                        blob_id,
-                        token: token.clone(),
-                        index,
-                        hash: *hash,
-                        data: received.finish(),
-                    };
-                    match service.put_segment(put).await {
-                        Response::SegmentStored { .. } => {}
-                        other => return Err(format!("segment put answered {other:?}").into()),
-                    }
+                    service_put(&service, blob_id, &token, index, data, *hash).await?;
                 }
             })
         })
@@ -1205,6 +1311,60 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
         t.await??;
     }
     Ok(start.elapsed())
+}
+
+/// The relay's side of an upload of `size` bytes without the network: each
+/// segment made, hashed as its client would, then stored through the
+/// relay's service ([`service_put`]), `workers` at a time. What a Sanad
+/// upload must do besides moving the bytes.
+async fn storage_of_upload(size: u64, workers: usize) -> Result<(), BenchError> {
+    use sanad_protocol::SegmentHash;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let count = u32::try_from(size.div_ceil(SEGMENT_SIZE as u64))
+        .map_err(|_| "blob too large for the storage benchmark")?;
+    let (_dir, service, blob_id, token) = service_with_blob(count).await?;
+    let mut seg = vec![0u8; SEGMENT_SIZE];
+    OsRng.fill_bytes(&mut seg);
+    let seg = Arc::new(seg);
+    let next = Arc::new(AtomicU32::new(0));
+    let tasks: Vec<_> = (0..workers)
+        .map(|_| {
+            let (service, seg, next, token) =
+                (service.clone(), seg.clone(), next.clone(), token.clone());
+            tokio::spawn(async move {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        return Ok::<(), BenchError>(());
+                    }
+                    let data = numbered(&seg, index);
+                    let hash = SegmentHash::of(&data);
+                    service_put(&service, blob_id, &token, index, &data, hash).await?;
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await??;
+    }
+    Ok(())
+}
+
+/// The reference for an upload on this machine: the raw quinn transfer of
+/// `size` bytes and, at the same time, the relay's storage of the same
+/// bytes ([`storage_of_upload`], 4 at a time), timed until both finish. No
+/// protocol and no stream per segment: the work any durable upload of
+/// these bytes must do on these two cores and this disk.
+async fn reference_transfer(size: u64, congestion: Congestion) -> Result<Measured, BenchError> {
+    let watch = Stopwatch::start();
+    let (raw, stored) = tokio::join!(
+        raw_quinn_transfer(size, congestion),
+        storage_of_upload(size, 4)
+    );
+    raw?;
+    stored?;
+    Ok(watch.stop())
 }
 
 /// The `parts` benchmark: the cost of the pieces an upload is made of on

@@ -22,6 +22,8 @@ Commands:
              [--size BYTES] [--reps N] [--concurrency 1,2,4]
              [--tcp N (0 skips)] [--download yes|no]
              [--baseline yes|no (no: to profile Sanad alone)]
+             [--reference yes|no (the relay's storage alone, and the
+              raw transfer while it stores the same bytes; default yes)]
              [--congestion bbr,cubic (both ends; ratios per controller)]
   deposits   durable 1 KiB deposits/s and latency, 100 and 10 clients
              [--seconds S] [--reps N] [--clients 100,10]
@@ -80,6 +82,9 @@ fn upload_settings(o: &Opts) -> Result<UploadSettings, BenchError> {
     }
     if let Some(d) = o.get("--download") {
         s.download = d != "no";
+    }
+    if let Some(b) = o.get("--reference") {
+        s.reference = b != "no";
     }
     if let Some(b) = o.get("--baseline") {
         s.baseline = b != "no";
