@@ -815,6 +815,37 @@ mod tests {
     }
 
     #[test]
+    fn every_message_the_report_names_is_in_every_language() {
+        // The code above the tests; their own IDs are partly made up.
+        let source = include_str!("report.rs");
+        let code = source
+            .split("#[cfg(test)]")
+            .next()
+            .expect("the source has code");
+        // Every piece between two quotes that is a whole message ID (a
+        // char literal '"' shifts which pieces are strings, so all are
+        // looked at; code never has this shape).
+        let named: Vec<&str> = code
+            .split('"')
+            .filter(|s| {
+                s.starts_with("report-")
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            })
+            .collect();
+        assert!(named.len() > 50, "found only {named:?}");
+        for lang in Lang::ALL {
+            let catalogue = Localizer::report_catalogue(lang);
+            for id in &named {
+                assert!(
+                    catalogue.iter().any(|(m, _)| m == id),
+                    "{lang:?} has no words for {id}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_check_and_kind_has_its_messages_in_every_language() {
         for lang in Lang::ALL {
             let catalogue = Localizer::report_catalogue(lang);
