@@ -27,7 +27,7 @@ use sanad_protocol::evidence::{
     commitment, EvidenceId, EvidenceKind, Fields, Manifest, ManifestHash, Salt, SeenCheckpoint,
     SignedEnrolment, SignedManifest,
 };
-use sanad_protocol::ids::{BlobId, DepositKey, SendId, UploadToken};
+use sanad_protocol::ids::{DepositKey, SendId};
 use sanad_protocol::log::{LogKey, Receipt, SignedCheckpoint, VerifiedCheckpoint};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -35,7 +35,6 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use super::records::{self, id_hex, new_id, parse_id, FileRecord, LocalId, OutboxItem};
 use super::sync::random_deposit_key;
 use super::{hex_of, now_secs, remove_if_exists, Messenger, MessengerError};
-use crate::blob::BlobUpload;
 use crate::profile::store::{Table, WriteBatch};
 
 /// Store key (`Meta`) of this device's evidence key and chain.
@@ -149,8 +148,8 @@ pub(crate) struct EvidenceRecord {
     pub(crate) spool: Option<String>,
     /// Archive file (incoming, once downloaded).
     pub(crate) archive: Option<String>,
-    /// The blob once created on the relay (ID, token, size).
-    pub(crate) upload: Option<([u8; 32], [u8; 32], u64)>,
+    /// The blob once created on the relay.
+    pub(crate) upload: Option<super::records::UploadParts>,
     /// The MLS message, encrypted and ready, with its fixed deposit key.
     pub(crate) deposit: Option<([u8; 16], [u8; 16], Vec<u8>)>,
     pub(crate) state: EvidenceState,
@@ -601,36 +600,27 @@ impl Messenger {
                 EvidenceState::Committed => {
                     let spool = record.spool.clone().ok_or(MessengerError::CorruptRecord)?;
                     let spool_path = self.spool_dir().join(&spool);
-                    let upload = match record.upload {
-                        Some(u) => u,
-                        None => {
-                            let created = self
-                                .client()
-                                .await?
-                                .create_blob(record.file.blob_len)
-                                .await?;
-                            let parts = (created.blob_id().0, created.token().0, created.size());
-                            record.upload = Some(parts);
-                            let mut batch = self.store.batch();
-                            records::put(
-                                &mut batch,
-                                Table::Evidence,
-                                &item_key(&record.id),
-                                &record,
-                            )?;
-                            self.commit(batch)?;
-                            parts
-                        }
-                    };
-                    let resume =
-                        BlobUpload::from_parts(BlobId(upload.0), UploadToken(upload.1), upload.2);
-                    let progress = self.progress.clone();
-                    let sealed = self
-                        .client()
-                        .await?
-                        .upload_file(&spool_path, Some(&resume), progress.as_ref())
+                    let (blob, parts) = self
+                        .upload_spool(
+                            record.upload,
+                            record.file.blob_len,
+                            &spool_path,
+                            |batch, parts| {
+                                let with_blob = EvidenceRecord {
+                                    upload: Some(parts),
+                                    ..record.clone()
+                                };
+                                records::put(
+                                    batch,
+                                    Table::Evidence,
+                                    &item_key(&record.id),
+                                    &with_blob,
+                                )
+                            },
+                        )
                         .await?;
-                    record.file.blob_id = sealed.blob.blob_id().0;
+                    record.upload = Some(parts);
+                    record.file.blob_id = blob.0;
                     record.state = EvidenceState::Uploaded;
                     let mut batch = self.store.batch();
                     records::put(&mut batch, Table::Evidence, &item_key(&record.id), &record)?;

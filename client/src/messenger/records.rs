@@ -190,6 +190,10 @@ pub enum DeliveryState {
     Received,
 }
 
+/// A blob created on the relay for an upload: its ID, its upload token
+/// and its size, kept with the item until the upload is sealed.
+pub(crate) type UploadParts = ([u8; 32], [u8; 32], u64);
+
 /// Something waiting to be sent (`Outbox` / counter).
 #[derive(Clone, Serialize, Deserialize)]
 pub enum OutboxItem {
@@ -205,8 +209,8 @@ pub enum OutboxItem {
         spool: String,
         record: Box<FileRecord>,
         history: Vec<u8>,
-        /// The blob once created on the relay (ID, token, size).
-        upload: Option<([u8; 32], [u8; 32], u64)>,
+        /// The blob once created on the relay.
+        upload: Option<UploadParts>,
         /// While the spool is still being written (and uploaded as it
         /// grows): the original's absolute path (`transfer::path_bytes`), to
         /// start again from after a crash. `None` once the spool is complete

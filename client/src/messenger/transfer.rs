@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use super::records::{
-    self, parse_id, FileRecord, Group, HistoryBody, HistoryEntry, LocalId, OutboxItem,
+    self, parse_id, FileRecord, Group, HistoryBody, HistoryEntry, LocalId, OutboxItem, UploadParts,
 };
 use super::sync::HistoryView;
 use super::{remove_if_exists, Messenger, MessengerError};
@@ -669,13 +669,8 @@ impl Messenger {
                 .await?;
             return sent.upload.map(|()| true);
         }
-        // The blob's ID and token are durable before any byte leaves.
-        let upload = match upload {
-            Some(u) => u,
-            None => {
-                let created = self.client().await?.create_blob(record.blob_len).await?;
-                let parts = (created.blob_id().0, created.token().0, created.size());
-                let mut batch = self.store.batch();
+        let (sealed, _) = self
+            .upload_spool(upload, record.blob_len, &spool_path, |batch, parts| {
                 let next = OutboxItem::File {
                     group,
                     spool: spool.clone(),
@@ -684,7 +679,33 @@ impl Messenger {
                     upload: Some(parts),
                     source: None,
                 };
-                records::put(&mut batch, Table::Outbox, key, &next)?;
+                records::put(batch, Table::Outbox, key, &next)
+            })
+            .await?;
+        self.announce_file(key, group, (**record).clone(), history, sealed, spool_path)?;
+        Ok(true)
+    }
+
+    /// Upload the encrypted spool file `spool` (`blob_len` bytes) as the
+    /// blob `upload` names, resuming where the relay stopped; with no blob
+    /// yet, create one and commit it first (`record` writes its ID and
+    /// token into the item that owns the upload), so that they are durable
+    /// before any byte leaves and a crash resumes instead of starting over.
+    /// Returns the sealed blob and the parts of the upload.
+    pub(super) async fn upload_spool(
+        &mut self,
+        upload: Option<UploadParts>,
+        blob_len: u64,
+        spool: &Path,
+        record: impl FnOnce(&mut WriteBatch, UploadParts) -> Result<(), MessengerError>,
+    ) -> Result<(BlobId, UploadParts), MessengerError> {
+        let upload = match upload {
+            Some(u) => u,
+            None => {
+                let created = self.client().await?.create_blob(blob_len).await?;
+                let parts = (created.blob_id().0, created.token().0, created.size());
+                let mut batch = self.store.batch();
+                record(&mut batch, parts)?;
                 self.commit(batch)?;
                 parts
             }
@@ -694,17 +715,9 @@ impl Messenger {
         let sealed = self
             .client()
             .await?
-            .upload_file(&spool_path, Some(&resume), progress.as_ref())
+            .upload_file(spool, Some(&resume), progress.as_ref())
             .await?;
-        self.announce_file(
-            key,
-            group,
-            (**record).clone(),
-            history,
-            sealed.blob.blob_id(),
-            spool_path,
-        )?;
-        Ok(true)
+        Ok((sealed.blob.blob_id(), upload))
     }
 
     /// The upload of a file is complete: record its blob in the history
