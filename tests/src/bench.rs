@@ -1367,6 +1367,74 @@ async fn reference_transfer(size: u64, congestion: Congestion) -> Result<Measure
     Ok(watch.stop())
 }
 
+/// Write `count` durable 1 MiB segment files the way the relay does
+/// (`O_DIRECT` from a page-aligned buffer where the file system allows it,
+/// `fdatasync`, rename into a shard directory), 8 at a time, the directory
+/// synced after each 8; returns MB/s. With `recycle`, each write overwrites
+/// a file whose blocks were written (and synced) before the clock started,
+/// instead of creating a new one.
+fn segment_files(seg: &[u8], count: usize, recycle: bool) -> Result<f64, BenchError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const AT_ONCE: usize = 8;
+    let dir = tempfile::tempdir()?;
+    let (pool, shard) = (dir.path().join("pool"), dir.path().join("shard"));
+    std::fs::create_dir_all(&pool)?;
+    std::fs::create_dir_all(&shard)?;
+    if recycle {
+        for i in 0..count {
+            let mut f = std::fs::File::create(pool.join(i.to_string()))?;
+            f.write_all(seg)?;
+            f.sync_all()?;
+        }
+        std::fs::File::open(&pool)?.sync_all()?;
+    }
+    // Page-aligned, as the relay's transports receive segments.
+    let mut aligned = sanad_relay::store::SegmentHasher::with_len(seg.len());
+    aligned.unfilled().copy_from_slice(seg);
+    aligned.advance(seg.len());
+    let data = aligned.finish();
+    let data = data.data();
+    let direct = |path: &Path, create: bool| {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create(create).truncate(create);
+        #[cfg(target_os = "linux")]
+        o.custom_flags(libc::O_DIRECT);
+        o.open(path).or_else(|_| {
+            // No direct writes on this file system: the page cache.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(create)
+                .truncate(create)
+                .open(path)
+        })
+    };
+    let start = Instant::now();
+    for batch in (0..count).collect::<Vec<_>>().chunks(AT_ONCE) {
+        std::thread::scope(|scope| -> Result<(), BenchError> {
+            let writers: Vec<_> = batch
+                .iter()
+                .map(|&i| {
+                    let (pool, shard, direct) = (&pool, &shard, &direct);
+                    scope.spawn(move || -> std::io::Result<()> {
+                        let path = pool.join(i.to_string());
+                        let mut f = direct(&path, !recycle)?;
+                        f.write_all(data)?;
+                        f.sync_data()?;
+                        drop(f);
+                        std::fs::rename(&path, shard.join(i.to_string()))
+                    })
+                })
+                .collect();
+            for w in writers {
+                w.join().map_err(|_| "writer thread panicked")??;
+            }
+            Ok(())
+        })?;
+        std::fs::File::open(&shard)?.sync_all()?;
+    }
+    Ok(mb_per_s((count * seg.len()) as u64, start.elapsed()))
+}
+
 /// The `parts` benchmark: the cost of the pieces an upload is made of on
 /// this machine, to explain the end-to-end figures: SHA-256, a durable
 /// segment file write (alone, and `sustained_bytes` of them from four
@@ -1509,6 +1577,38 @@ pub async fn parts(reps: usize, sustained_bytes: u64) -> Result<Table, BenchErro
                 median(&per)
             ),
             list(&rates, 0),
+        ]);
+    }
+
+    // Where the durable write's time goes: a segment file created new (its
+    // blocks allocated, so each `fdatasync` commits the file system's
+    // journal) against one overwriting a file whose blocks are already
+    // written (only the data goes to the disk). Both as the relay writes:
+    // `O_DIRECT` from a page-aligned buffer, `fdatasync`, rename into a
+    // shard directory; 8 at a time, the directory synced once per 8.
+    let mut created = Vec::new();
+    let mut recycled = Vec::new();
+    for rep in 0..reps {
+        for recycle in [rep % 2 == 1, rep % 2 == 0] {
+            let rate = segment_files(&seg, 256, recycle)?;
+            if recycle {
+                recycled.push(rate);
+            } else {
+                created.push(rate);
+            }
+        }
+    }
+    for (what, rates) in [
+        ("1 MiB segment files created new, 8 at a time", &created),
+        (
+            "1 MiB segment files overwriting already written files, 8 at a time",
+            &recycled,
+        ),
+    ] {
+        table.row(vec![
+            what.into(),
+            format!("{:.0} MB/s", median(rates)),
+            list(rates, 0),
         ]);
     }
 
