@@ -1272,37 +1272,36 @@ async fn service_put(
     }
 }
 
-/// `count` BlobPut requests of one blob straight into the relay's
-/// [`Service`](sanad_relay::service::Service), `workers` at a time. The
-/// segments and their declared hashes are made before the clock starts.
-async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration, BenchError> {
-    use sanad_protocol::SegmentHash;
+/// Where the segments of a storage benchmark come from: segment `index`
+/// with the hash its client declares.
+type SegmentSource = dyn Fn(u32) -> (Arc<[u8]>, sanad_protocol::SegmentHash) + Send + Sync;
+
+/// Store `count` segments of one blob straight into the relay's
+/// [`Service`](sanad_relay::service::Service) ([`service_put`]), `workers`
+/// at a time, each taken from `source` when its turn comes; returns the
+/// time from the first segment to the last stored.
+async fn store_segments(
+    count: u32,
+    workers: usize,
+    source: Arc<SegmentSource>,
+) -> Result<Duration, BenchError> {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     let (_dir, service, blob_id, token) = service_with_blob(count).await?;
-    // Each segment with the hash its client declares.
-    let inputs: Arc<Vec<(Vec<u8>, SegmentHash)>> = Arc::new(
-        (0..count)
-            .map(|i| {
-                let data = numbered(seg, i);
-                let hash = SegmentHash::of(&data);
-                (data, hash)
-            })
-            .collect(),
-    );
     let next = Arc::new(AtomicU32::new(0));
     let start = Instant::now();
     let tasks: Vec<_> = (0..workers)
         .map(|_| {
-            let (service, inputs, next, token) =
-                (service.clone(), inputs.clone(), next.clone(), token.clone());
+            let (service, source, next, token) =
+                (service.clone(), source.clone(), next.clone(), token.clone());
             tokio::spawn(async move {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((data, hash)) = inputs.get(index as usize) else {
+                    if index >= count {
                         return Ok::<(), BenchError>(());
-                    };
-                    service_put(&service, blob_id, &token, index, data, *hash).await?;
+                    }
+                    let (data, hash) = source(index);
+                    service_put(&service, blob_id, &token, index, &data, hash).await?;
                 }
             })
         })
@@ -1313,42 +1312,47 @@ async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration
     Ok(start.elapsed())
 }
 
+/// `count` BlobPut requests of one blob straight into the relay's
+/// [`Service`](sanad_relay::service::Service), `workers` at a time. The
+/// segments and their declared hashes are made before the clock starts.
+async fn service_puts(seg: &[u8], count: u32, workers: usize) -> Result<Duration, BenchError> {
+    use sanad_protocol::SegmentHash;
+    let inputs: Vec<(Arc<[u8]>, SegmentHash)> = (0..count)
+        .map(|i| {
+            let data = numbered(seg, i);
+            let hash = SegmentHash::of(&data);
+            (data.into(), hash)
+        })
+        .collect();
+    store_segments(
+        count,
+        workers,
+        Arc::new(move |i| inputs[i as usize].clone()),
+    )
+    .await
+}
+
 /// The relay's side of an upload of `size` bytes without the network: each
 /// segment made, hashed as its client would, then stored through the
 /// relay's service ([`service_put`]), `workers` at a time. What a Sanad
 /// upload must do besides moving the bytes.
 async fn storage_of_upload(size: u64, workers: usize) -> Result<(), BenchError> {
     use sanad_protocol::SegmentHash;
-    use std::sync::atomic::{AtomicU32, Ordering};
-
     let count = u32::try_from(size.div_ceil(SEGMENT_SIZE as u64))
         .map_err(|_| "blob too large for the storage benchmark")?;
-    let (_dir, service, blob_id, token) = service_with_blob(count).await?;
     let mut seg = vec![0u8; SEGMENT_SIZE];
     OsRng.fill_bytes(&mut seg);
-    let seg = Arc::new(seg);
-    let next = Arc::new(AtomicU32::new(0));
-    let tasks: Vec<_> = (0..workers)
-        .map(|_| {
-            let (service, seg, next, token) =
-                (service.clone(), seg.clone(), next.clone(), token.clone());
-            tokio::spawn(async move {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= count {
-                        return Ok::<(), BenchError>(());
-                    }
-                    let data = numbered(&seg, index);
-                    let hash = SegmentHash::of(&data);
-                    service_put(&service, blob_id, &token, index, &data, hash).await?;
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await??;
-    }
-    Ok(())
+    store_segments(
+        count,
+        workers,
+        Arc::new(move |i| {
+            let data = numbered(&seg, i);
+            let hash = SegmentHash::of(&data);
+            (data.into(), hash)
+        }),
+    )
+    .await
+    .map(drop)
 }
 
 /// The reference for an upload on this machine: the raw quinn transfer of
